@@ -1,14 +1,8 @@
-import { NestFactory } from '@nestjs/core';
-import { PinoNestLogger, runService } from '@assemblr/shared';
+import { runService } from '@assemblr/shared';
+import { createExecutorApp } from './executor.app';
 import { loadExecutorConfig } from './executor.config';
-import { ExecutorModule } from './executor.module';
 
 runService('executor', async (logger) => {
-  const config = loadExecutorConfig();
-  const app = await NestFactory.createApplicationContext(ExecutorModule.forRoot(config, logger), {
-    logger: new PinoNestLogger(logger.child({ component: 'nest' })),
-    abortOnError: false,
-  });
-  await app.init();
+  const app = await createExecutorApp(loadExecutorConfig(), logger);
   return { close: () => app.close() };
 });

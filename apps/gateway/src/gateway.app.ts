@@ -11,6 +11,5 @@ export async function createGatewayApp(config: GatewayConfig, logger: Logger, cl
     new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES }),
     { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
   );
-  app.enableShutdownHooks();
   return app;
 }

@@ -1,9 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { type Clock, InfrastructureModule, type Logger } from '@assemblr/shared';
 import type { GatewayConfig } from './gateway.config';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { ProblemFilter } from './common/problem.filter';
+import { GATEWAY_CONFIG } from './gateway.tokens';
 import { HealthModule } from './health/health.module';
-
-export const GATEWAY_CONFIG = Symbol('GATEWAY_CONFIG');
 
 @Module({})
 export class GatewayModule {
@@ -11,7 +13,11 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [InfrastructureModule.forRoot({ service: 'gateway', config, logger, clock }), HealthModule],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
+      providers: [
+        { provide: GATEWAY_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+      ],
       exports: [GATEWAY_CONFIG],
       global: true,
     };
