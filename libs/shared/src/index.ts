@@ -20,3 +20,4 @@ export * from './executions/execution-store';
 export * from './executions/execution-store.errors';
 export * from './nest/infrastructure.module';
 export * from './runtime/run-service';
+export * from './policy/schedule.util';
