@@ -46,9 +46,41 @@ export function runService(service: string, start: (logger: Logger) => Promise<R
     .catch((err: unknown) => {
       if (err instanceof ConfigError) {
         process.stderr.write(`${err.message}\n`);
+      } else if (isOperationalError(err)) {
+        // A dependency is unreachable or unprepared: say which and how to fix it, without a stack trace.
+        const code = operationalCode(err);
+        const message = `${service} cannot start: ${err.message}${hintFor(code)}`;
+        logger.fatal({ code }, message);
+        process.stderr.write(`${message}\n`);
       } else {
         logger.fatal({ err }, `${service} failed to start`);
       }
       process.exit(1);
     });
+}
+
+function isOperationalError(err: unknown): err is Error {
+  return err instanceof Error && (typeof (err as { code?: unknown }).code === 'string' || err.name === 'ConnectionError');
+}
+
+function operationalCode(err: Error): string {
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' ? code : err.name === 'ConnectionError' ? 'CONNECTION_REFUSED' : 'UNKNOWN';
+}
+
+function hintFor(code: string): string {
+  switch (code) {
+    case '3D000':
+    case '42P01':
+      return ' (run `npm run migration:run`, or `npm start`, which applies migrations first)';
+    case 'ECONNREFUSED':
+    case 'ENOTFOUND':
+    case 'CONNECTION_REFUSED':
+      return ' (check DATABASE_URL / NATS_URL and that PostgreSQL and NATS are running)';
+    case '28P01':
+    case '28000':
+      return ' (PostgreSQL rejected the credentials in DATABASE_URL)';
+    default:
+      return '';
+  }
 }
