@@ -2,10 +2,10 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { LOGGER, type Logger } from '@assemblr/shared';
 import { DataSource } from 'typeorm';
 import type { ExecutorConfig } from '../executor.config';
-import { EXECUTOR_CONFIG } from '../executor.tokens';
+import { EXECUTOR_CONFIG, WORKER_ID } from '../executor.tokens';
 import { LeaseService } from '../leases/lease.service';
 import type { LeaseValue } from '../leases/lease.util';
-import { MetricRunService } from '../runs/metric-run.service';
+import { abandonedMessage, MetricRunService } from '../runs/metric-run.service';
 
 interface Candidate {
   id: string;
@@ -35,6 +35,7 @@ export class ReaperService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly db: DataSource,
     private readonly leases: LeaseService,
     private readonly runs: MetricRunService,
+    @Inject(WORKER_ID) private readonly workerId: string,
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -65,8 +66,7 @@ export class ReaperService implements OnApplicationBootstrap, BeforeApplicationS
     let reaped = 0;
     for (const row of candidates) {
       if (!isAbandoned(row.id, await this.leases.holder(row.metric_id))) continue;
-      const message = `abandoned: worker ${row.worker_id ?? 'unknown'} stopped renewing its lease`;
-      if (await this.runs.abandon(row.id, message)) reaped += 1;
+      if (await this.runs.abandon(row.id, abandonedMessage(row.worker_id, this.workerId))) reaped += 1;
     }
     return reaped;
   }

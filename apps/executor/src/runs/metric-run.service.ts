@@ -26,7 +26,7 @@ export class MetricRunService {
   ) {}
 
   async run(request: RunRequest, metric: MetricForRun, integration: Integration | null, keeper: LeaseKeeper, attempt: number): Promise<RunOutcome> {
-    if (metric.runningExecutionId) await this.abandon(metric.runningExecutionId, `abandoned: its worker stopped renewing the lease and worker ${this.workerId} took over`);
+    if (metric.running) await this.abandon(metric.running.id, abandonedMessage(metric.running.workerId, this.workerId));
     const id = randomUUID();
     // Naming the execution in the lease lets waiting requests coalesce onto it (see onLeaseHeld).
     const [pending] = await Promise.all([
@@ -100,6 +100,11 @@ export class MetricRunService {
     }
     return kind === 'error' || kind === 'timeout' ? { verdict: 'failed' } : { verdict: 'none', kind };
   }
+}
+
+/** The one wording of an abandoned execution, whoever notices it (the reaper or the next lease holder). */
+export function abandonedMessage(deadWorkerId: string | null, noticedBy: string): string {
+  return `abandoned: worker ${deadWorkerId ?? 'unknown'} stopped renewing its lease (noticed by ${noticedBy})`;
 }
 
 function describeFailure(err: unknown): { kind: FailureKind; message: string } {

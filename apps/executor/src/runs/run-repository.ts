@@ -11,7 +11,7 @@ export interface MetricForRun extends MetricRunState {
   policy: ExecutionPolicy;
   source: SourceRef;
   /** The execution left `running` by a previous holder, if any (we hold the lease: it is stale). */
-  runningExecutionId: string | null;
+  running: { id: string; workerId: string | null } | null;
 }
 
 const LOAD_METRIC = `
@@ -21,8 +21,9 @@ const LOAD_METRIC = `
     (SELECT e.completed_at FROM metric_executions e
       WHERE e.metric_id = m.id AND e.status = 'failed' AND (e.failure_kind IS NULL OR e.failure_kind = ANY($2::text[]))
       ORDER BY e.completed_at DESC LIMIT 1) AS last_verdict_failure_at,
-    (SELECT e.id FROM metric_executions e WHERE e.metric_id = m.id AND e.status = 'running') AS running_id
+    r.id AS running_id, r.worker_id AS running_worker_id
   FROM metrics m JOIN data_sources d ON d.id = m.data_source_id
+  LEFT JOIN metric_executions r ON r.metric_id = m.id AND r.status = 'running'
   WHERE m.id = $1`;
 
 type Row = Record<string, unknown>;
@@ -48,7 +49,7 @@ export class RunRepository {
       source: { id: row.source_id as string, kind: row.source_kind as DataSourceKind, config: (row.source_config ?? {}) as Record<string, unknown> },
       lastCompletedAt,
       lastVerdictAt,
-      runningExecutionId: (row.running_id as string | null) ?? null,
+      running: row.running_id ? { id: row.running_id as string, workerId: (row.running_worker_id as string | null) ?? null } : null,
     };
   }
 }
