@@ -12,6 +12,8 @@ export async function createGatewayApp(config: GatewayConfig, logger: Logger, cl
     new FastifyAdapter({ bodyLimit: config.BODY_LIMIT_BYTES }),
     { logger: new PinoNestLogger(logger.child({ component: 'nest' })), abortOnError: false },
   );
+  // JSON only: a text body is 415, not a string handed to the validators
+  app.getHttpAdapter().getInstance().removeContentTypeParser(['text/plain']);
   setupOpenApi(app);
   return app;
 }

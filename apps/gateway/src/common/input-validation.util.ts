@@ -8,6 +8,8 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   if (what === 'body' && (input === undefined || input === null || typeof input !== 'object' || Array.isArray(input))) {
     throw ProblemException.validation([{ path: '(body)', message: 'must be a JSON object' }]);
   }
+  const nul = nulCharacterPaths(input);
+  if (nul.length) throw ProblemException.validation(nul.map((path) => ({ path, message: 'must not contain NUL characters' })));
   const parsed = schema.safeParse(input ?? {});
   if (!parsed.success) throw ProblemException.validation(toFieldErrors(parsed.error));
   return parsed.data;
@@ -33,3 +35,18 @@ export const uuidSchema = z
 
 /** A JSON object (not an array, not null). */
 export const jsonObjectSchema = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
+
+/** Paths of strings (values or keys) holding U+0000, which PostgreSQL text and jsonb refuse. */
+export function nulCharacterPaths(value: unknown, path = '', depth = 0): string[] {
+  const here = path || '(body)';
+  if (typeof value === 'string') return value.includes('\u0000') ? [here] : [];
+  if (depth > 64 || value === null || typeof value !== 'object') return [];
+  const found: string[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = path ? `${path}.${key}` : key;
+    if (key.includes('\u0000')) found.push(childPath);
+    found.push(...nulCharacterPaths(child, childPath, depth + 1));
+    if (found.length >= 10) break;
+  }
+  return found;
+}

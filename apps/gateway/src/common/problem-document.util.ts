@@ -64,14 +64,15 @@ function fromHttpException(exception: HttpException): Problem {
   const status = exception.getStatus();
   if (status === 404) return buildProblem('not_found', 'no such route');
   if (status === 413) return buildProblem('payload_too_large', 'the request body exceeds the size limit');
+  if (status === 415) return buildProblem('unsupported_media_type', 'send JSON (content-type: application/json)');
   if (status === 401) return buildProblem('unauthorized', exception.message);
   if (status >= 400 && status < 500) {
     const body = exception.getResponse();
-    const cause = (exception as { cause?: unknown }).cause;
-    if (cause instanceof SyntaxError || /json/i.test(String((body as { message?: unknown })?.message ?? ''))) {
+    const text = `${exception.message} ${typeof body === 'string' ? body : String((body as { message?: unknown })?.message ?? '')}`;
+    if ((exception as { cause?: unknown }).cause instanceof SyntaxError || /json/i.test(text)) {
       return buildProblem('validation_failed', 'the body is not valid JSON', [{ path: '(body)', message: 'is not valid JSON' }]);
     }
-    return { type: 'about:blank', title: exception.name, status, detail: exception.message };
+    return { type: 'about:blank', title: 'Bad request', status, detail: exception.message };
   }
   return internalProblem();
 }
