@@ -10,11 +10,17 @@ const TIME_CONFLICT_FACTOR = 0.6;
 const DASHBOARD_BONUS = 0.1;
 /** Granularity words weigh half a content word: they separate near misses without dominating. */
 const TIME_WEIGHT = 0.5;
+/**
+ * Confidence = (1 − NAME_SHARE) × how much of the question the metric covers (normalised BM25F)
+ *            + NAME_SHARE × how much of the metric's name the question covers.
+ * The second part ranks "Revenue today" above "Monthly recurring revenue" for "revenue".
+ */
+const NAME_SHARE = 0.2;
 
 const FIELDS = {
   name: { weight: 3, b: 0.5 },
   tags: { weight: 2, b: 0.3 },
-  description: { weight: 1, b: 0.75 },
+  description: { weight: 1.5, b: 0.5 },
   source: { weight: 0.5, b: 0 },
 };
 
@@ -33,6 +39,7 @@ export class MetricMatcher {
   private readonly index: Bm25Index<keyof typeof FIELDS>;
   private readonly byId = new Map<string, CatalogMetric>();
   private readonly timesById = new Map<string, Set<string>>();
+  private readonly nameTermsById = new Map<string, Term[]>();
 
   constructor(readonly metrics: readonly CatalogMetric[]) {
     const docs = metrics.map((metric) => {
@@ -40,10 +47,12 @@ export class MetricMatcher {
       const name = analyze(metric.name);
       const description = analyze(metric.description);
       this.timesById.set(metric.id, new Set([...name, ...description].filter((t) => t.kind === 'time').map((t) => t.term)));
+      this.nameTermsById.set(metric.id, uniqueTerms(name));
       return {
         id: metric.id,
         fields: {
-          name: name.map((t) => t.term),
+          // A name repeating a word ("… revenue (MRR)" expands to "revenue" twice) is not more about it.
+          name: uniqueTerms(name).map((t) => t.term),
           tags: metric.tags.flatMap((tag) => analyze(tag).map((t) => t.term)),
           description: description.map((t) => t.term),
           source: analyze(`${metric.dataSourceName} ${metric.dataSourceKind}`).map((t) => t.term),
@@ -58,17 +67,31 @@ export class MetricMatcher {
     const query = analyze(text);
     const content = query.some((t) => t.kind === 'content');
     const asked = new Set(query.filter((t) => t.kind === 'time').map((t) => t.term));
+    const queried = new Set(query.map((t) => t.term));
     const results: (MetricMatch & { score: number })[] = [];
     for (const hit of this.index.search(queryTerms(query, content))) {
       if (content && !hit.matched.some((term) => !asked.has(term))) continue;
       const metric = this.byId.get(hit.id) as CatalogMetric;
-      let confidence = hit.confidence;
+      let confidence = (1 - NAME_SHARE) * hit.confidence + NAME_SHARE * this.nameCoverage(hit.id, queried);
       if (timeConflict(asked, this.timesById.get(hit.id) as Set<string>)) confidence *= TIME_CONFLICT_FACTOR;
-      if (options.prefer?.has(hit.id)) confidence = Math.min(1, confidence + DASHBOARD_BONUS);
+      if (options.prefer?.has(hit.id)) confidence += DASHBOARD_BONUS;
       results.push({ metric, confidence, score: hit.score });
     }
+    // Rank on the uncapped value (a dashboard bonus must still order ties), report it capped.
     results.sort((a, b) => b.confidence - a.confidence || b.score - a.score);
-    return results.map(({ metric, confidence }) => ({ metric, confidence }));
+    return results.map(({ metric, confidence }) => ({ metric, confidence: Math.min(1, confidence) }));
+  }
+
+  /** Share of the metric's name (idf-weighted, granularity at half weight) that the question mentions. */
+  private nameCoverage(id: string, queried: ReadonlySet<string>): number {
+    let total = 0;
+    let covered = 0;
+    for (const t of this.nameTermsById.get(id) ?? []) {
+      const weight = this.index.idf(t.term) * (t.kind === 'time' ? TIME_WEIGHT : 1);
+      total += weight;
+      if (queried.has(t.term)) covered += weight;
+    }
+    return total > 0 ? covered / total : 0;
   }
 
   /** The best candidate if it clears the threshold. */
@@ -81,6 +104,11 @@ export class MetricMatcher {
 function queryTerms(query: readonly Term[], hasContent: boolean): QueryTerm[] {
   // A question made only of granularity words ("weekly?") is matched on them at full weight.
   return query.map((t) => ({ term: t.term, weight: t.kind === 'time' && hasContent ? TIME_WEIGHT : 1 }));
+}
+
+function uniqueTerms(terms: readonly Term[]): Term[] {
+  const seen = new Set<string>();
+  return terms.filter((t) => !seen.has(t.term) && seen.add(t.term));
 }
 
 function timeConflict(asked: ReadonlySet<string>, offered: ReadonlySet<string>): boolean {
