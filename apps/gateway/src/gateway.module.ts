@@ -4,15 +4,25 @@ import type { GatewayConfig } from './gateway.config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { ProblemFilter } from './common/problem.filter';
+import { DashboardsModule } from './dashboards/dashboards.module';
+import { DataSourcesModule } from './data-sources/data-sources.module';
 import { GATEWAY_CONFIG } from './gateway.tokens';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig, logger: Logger, clock?: Clock): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [InfrastructureModule.forRoot({ service: 'gateway', config, logger, clock }), HealthModule],
+      imports: [
+        InfrastructureModule.forRoot({ service: 'gateway', config, logger, clock }),
+        HealthModule,
+        DataSourcesModule,
+        MetricsModule,
+        DashboardsModule,
+        // scheduler (cron endpoint) and chat modules are added here by their issues
+      ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
