@@ -49,7 +49,8 @@ export class RunRequester {
 
   /** Publishes a user-triggered run request; `msgId` dedupes it inside the stream's window. False if it failed. */
   async request(metricId: string, reason: Extract<RunReason, 'stale_refresh' | 'cold_load'>, msgId: string): Promise<boolean> {
-    const request: RunRequest = { requestId: randomUUID(), metricId, triggeredBy: 'user', reason, requestedAt: this.clock.now().toISOString() };
+    // 'system' like the gateway's reads: the person asked a question, not for a run.
+    const request: RunRequest = { requestId: randomUUID(), metricId, triggeredBy: 'system', reason, requestedAt: this.clock.now().toISOString() };
     try {
       await this.js.publish(this.names.runSubject(metricId), JSON.stringify(request), { msgID: msgId, timeout: PUBLISH_TIMEOUT_MS });
       return true;
