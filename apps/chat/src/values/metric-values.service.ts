@@ -57,9 +57,18 @@ export class MetricValuesService {
     return this.runNow(metric, ref, served, latest?.failure?.id ?? null);
   }
 
-  /** The executor's verdict when it speaks of the execution we serve; otherwise the same rule, here. */
+  /**
+   * The executor's verdict when it speaks of exactly the result we serve; otherwise the same rule, here.
+   * PostgreSQL wins a disagreement: the executor's read model does not see an operator's hand edit of
+   * `completed_at`, or a run that completed since.
+   */
   private stateOf(metric: CatalogMetric, completed: ExecutionRecord | null, item: FreshnessItem | undefined): FreshnessState {
-    if (item && item.state !== 'unknown' && item.executionId === (completed?.id ?? null)) return item.state;
+    const sameResult =
+      item !== undefined &&
+      item.state !== 'unknown' &&
+      item.executionId === (completed?.id ?? null) &&
+      (item.computedAt === null ? null : Date.parse(item.computedAt)) === (completed?.completedAt?.getTime() ?? null);
+    if (sameResult) return item.state as FreshnessState;
     return assessFreshness(metric.policy, completed?.completedAt ?? null, this.clock.now()).state;
   }
 
