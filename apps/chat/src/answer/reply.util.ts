@@ -44,7 +44,8 @@ function lastGoodSentence(lastGood: ServedValue | null, now: Date): string {
 function loadingClause(outcome: Extract<MetricOutcome, { kind: 'loading' }>): string {
   if (!outcome.runRequested) return 'out of date and a fresh run could not be requested right now';
   if (outcome.waitedMs === null) return 'being computed now';
-  return `being computed now; the run did not finish within ${Math.round(outcome.waitedMs / 1000)} seconds`;
+  const seconds = Math.max(1, Math.round(outcome.waitedMs / 1000));
+  return `being computed now; the run did not finish within ${seconds} second${seconds === 1 ? '' : 's'}`;
 }
 
 /** "There is no metric for … yet": the proposal a person could create instead. */
