@@ -89,6 +89,13 @@ describe('chat service without an executor (int)', () => {
     expect(reply).toEqual({ reply: 'Orders today is being computed now. There is no earlier value to show.', metrics: [expect.objectContaining({ metricId, value: null, computedAt: null, state: 'loading' })], dataAsOf: null });
   });
 
+  it('says it could not tell which metric is meant when a message names none', async () => {
+    const reply = await ask('hello there!');
+    expect(reply.metrics).toEqual([]);
+    expect(reply.dataAsOf).toBeNull();
+    expect(reply.reply).toMatch(/^I could not tell which metric you mean\. You can ask about metrics such as "Weekly signups"/);
+  });
+
   it('finds a metric inserted straight into PostgreSQL within the revalidation bound', async () => {
     await ask('revenue'); // loads the catalogue before the insert
     const metricId = await factories.metric({ name: 'Gross margin', tags: ['finance'], definition: { value: 0.4 } });

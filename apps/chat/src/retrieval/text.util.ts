@@ -68,6 +68,7 @@ const STOPWORDS = new Set(
   those through to too under until up very was we were what when where which while who whom why will with would you your yours
   s t d ll re ve m currently current right show tell give get got let know see want need like lately recently far
   number numbers total count much many amount how's what's whats last past previous per each every been going look looking
+  hello hi hey hiya thanks thank cheers ok okay yes yeah sure
   money metric metrics dashboard dashboards kpi kpis chart charts figure figures stat stats report latest thing things`
     .split(/\s+/)
     .filter(Boolean),
