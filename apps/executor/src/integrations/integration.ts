@@ -24,9 +24,12 @@ export interface Integration {
   close?(): Promise<void>;
 }
 
-/** A failure whose message a user can act on; it never contains secrets. */
+/** A failure whose message a user can act on; it never contains secrets. `timeout`: the source gave up on time. */
 export class IntegrationError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: 'error' | 'timeout' = 'error',
+  ) {
     super(message);
     this.name = 'IntegrationError';
   }

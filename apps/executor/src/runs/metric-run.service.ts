@@ -109,6 +109,6 @@ export function abandonedMessage(deadWorkerId: string | null, noticedBy: string)
 
 function describeFailure(err: unknown): { kind: FailureKind; message: string } {
   if (err instanceof RunAbort) return { kind: err.kind, message: err.message };
-  if (err instanceof IntegrationError) return { kind: 'error', message: err.message };
+  if (err instanceof IntegrationError) return { kind: err.kind, message: err.message };
   return { kind: 'error', message: `unexpected error: ${scrubSecrets((err as Error)?.message ?? String(err))}` };
 }
