@@ -14,6 +14,11 @@ export class MetricOutcomes {
     return () => this.listeners.delete(listener);
   }
 
+  /** Listeners now registered (SSE streams, the waiter): for tests and diagnostics. */
+  get listenerCount(): number {
+    return this.listeners.size;
+  }
+
   emit(outcome: MetricOutcome): void {
     for (const listener of this.listeners) listener(outcome);
   }
