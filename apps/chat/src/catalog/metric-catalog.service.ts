@@ -37,6 +37,7 @@ export class MetricCatalogService implements OnApplicationBootstrap, OnApplicati
   /** Bumped on every change notice, so a load that raced a change does not count as current. */
   private generation = 0;
   private loading: Promise<CatalogSnapshot> | null = null;
+  private loadingGeneration = 0;
   private subscription: Subscription | null = null;
 
   constructor(
@@ -64,9 +65,14 @@ export class MetricCatalogService implements OnApplicationBootstrap, OnApplicati
   async get(): Promise<CatalogSnapshot> {
     // Operational age (not the domain clock): a ManualClock in tests must not freeze the cache.
     if (this.snapshot && Date.now() - this.loadedAt < this.config.CHAT_CATALOG_REVALIDATE_MS) return this.snapshot;
-    this.loading ??= this.load().finally(() => {
-      this.loading = null;
-    });
+    // A load that began before the latest change notice may miss that change: start another.
+    if (!this.loading || this.loadingGeneration !== this.generation) {
+      this.loadingGeneration = this.generation;
+      const loading: Promise<CatalogSnapshot> = this.load().finally(() => {
+        if (this.loading === loading) this.loading = null;
+      });
+      this.loading = loading;
+    }
     return this.loading;
   }
 

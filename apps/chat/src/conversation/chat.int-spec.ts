@@ -17,6 +17,7 @@ describe('chat service without an executor (int)', () => {
   let app: INestApplicationContext;
   let factories: Factories;
   let store: ExecutionStore;
+  const ids: Record<string, string> = {};
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -33,6 +34,10 @@ describe('chat service without an executor (int)', () => {
     app = await createChatApp(config, pino({ level: 'silent' }));
     factories = new Factories(db.dataSource);
     store = new ExecutionStore(db.dataSource);
+    // Created before the first question: a later insert is seen only after the revalidation bound.
+    ids.weekly = await factories.metric({ name: 'Weekly signups', description: 'accounts created in the last 7 days', definition: { value: 300 } });
+    ids.refunds = await factories.metric({ name: 'Refunds today', definition: { value: 9 } });
+    ids.orders = await factories.metric({ name: 'Orders today', definition: { value: 3 }, policy: { onExpired: 'loading' } });
   });
   afterAll(async () => {
     await app?.close();
@@ -63,7 +68,7 @@ describe('chat service without an executor (int)', () => {
   };
 
   it('serves a stale result and publishes one stale_refresh per served execution', async () => {
-    const metricId = await factories.metric({ name: 'Weekly signups', description: 'accounts created in the last 7 days', definition: { value: 300 } });
+    const metricId = ids.weekly;
     const executionId = await completedExecution(metricId, 300, 15 * 60);
     const first = await ask('weekly signups');
     expect(first.metrics).toEqual([expect.objectContaining({ metricId, value: 300, state: 'stale' })]);
@@ -74,7 +79,7 @@ describe('chat service without an executor (int)', () => {
   });
 
   it('requests a cold_load for an expired result and, when no run finishes in time, says so with the old value', async () => {
-    const metricId = await factories.metric({ name: 'Refunds today', definition: { value: 9 } });
+    const metricId = ids.refunds;
     const executionId = await completedExecution(metricId, 9, 2 * 3600);
     const reply = await ask('refunds');
     expect(reply.metrics).toEqual([expect.objectContaining({ metricId, value: 9, state: 'loading' })]);
@@ -84,7 +89,7 @@ describe('chat service without an executor (int)', () => {
   });
 
   it('answers at once, without waiting, for a metric whose policy says onExpired: loading', async () => {
-    const metricId = await factories.metric({ name: 'Orders today', definition: { value: 3 }, policy: { onExpired: 'loading' } });
+    const metricId = ids.orders;
     const reply = await ask('orders today');
     expect(reply).toEqual({ reply: 'Orders today is being computed now. There is no earlier value to show.', metrics: [expect.objectContaining({ metricId, value: null, computedAt: null, state: 'loading' })], dataAsOf: null });
   });
