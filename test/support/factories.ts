@@ -17,6 +17,7 @@ export class Factories {
     overrides: {
       name?: string;
       description?: string;
+      tags?: string[];
       dataSourceId?: string;
       definition?: Record<string, unknown>;
       policy?: Partial<ExecutionPolicy>;
@@ -26,8 +27,8 @@ export class Factories {
     const dataSourceId = overrides.dataSourceId ?? (await this.dataSource());
     const policy = { ...DEFAULT_EXECUTION_POLICY, ...overrides.policy };
     const rows: { id: string }[] = await this.db.query(
-      `INSERT INTO metrics (name, description, data_source_id, definition, execution_policy, next_run_at)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      `INSERT INTO metrics (name, description, data_source_id, definition, execution_policy, next_run_at, tags)
+       VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
       [
         overrides.name ?? 'Test metric',
         overrides.description ?? '',
@@ -35,6 +36,7 @@ export class Factories {
         JSON.stringify(overrides.definition ?? { value: 42 }),
         JSON.stringify(policy),
         overrides.nextRunAt ?? null,
+        overrides.tags ?? [],
       ],
     );
     return rows[0].id;

@@ -20,6 +20,8 @@ export const gatewayEnvSchema = z.object({
   /** Comment lines keeping idle SSE streams open through proxies. */
   SSE_HEARTBEAT_MS: envInt(15_000, 100, 600_000),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1024, 64 * 1_048_576),
+  /** How long /api/chat waits for a chat replica (which may itself await a run and a language model). */
+  CHAT_TIMEOUT_MS: envInt(30_000, 100, 300_000),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayEnvSchema>> & { ASSEMBLR_API_TOKEN: string; tokenGenerated: boolean };

@@ -3,6 +3,7 @@ import { type Clock, InfrastructureModule, type Logger } from '@assemblr/shared'
 import type { GatewayConfig } from './gateway.config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
+import { ChatModule } from './chat/chat.module';
 import { ProblemFilter } from './common/problem.filter';
 import { DashboardsModule } from './dashboards/dashboards.module';
 import { DataSourcesModule } from './data-sources/data-sources.module';
@@ -21,7 +22,8 @@ export class GatewayModule {
         DataSourcesModule,
         MetricsModule,
         DashboardsModule,
-        // scheduler (cron endpoint) and chat modules are added here by their issues
+        ChatModule,
+        // the scheduler (cron endpoint) module is added here by its issue
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
