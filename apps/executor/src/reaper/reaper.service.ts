@@ -6,6 +6,7 @@ import { EXECUTOR_CONFIG, WORKER_ID } from '../executor.tokens';
 import { LeaseService } from '../leases/lease.service';
 import type { LeaseValue } from '../leases/lease.util';
 import { abandonedMessage, MetricRunService } from '../runs/metric-run.service';
+import { OutcomePublisher } from '../runs/outcome-publisher.service';
 
 interface Candidate {
   id: string;
@@ -17,8 +18,8 @@ const BATCH = 500;
 
 /**
  * An unfinished execution is abandoned when it is older than the lease TTL and its metric's lease is gone
- * or names another execution: its worker died (or stalled) without renewing. A lease still being decided
- * (no execution named) belongs to a holder that fails stale rows itself before it runs.
+ * or names another execution: its worker died (or stalled) without renewing. A lease we cannot read (not
+ * written by an executor) is left alone; its holder, if any, fails stale rows itself before it runs.
  */
 export function isAbandoned(executionId: string, lease: { held: boolean; value: LeaseValue | null }): boolean {
   if (!lease.held) return true;
@@ -35,6 +36,7 @@ export class ReaperService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly db: DataSource,
     private readonly leases: LeaseService,
     private readonly runs: MetricRunService,
+    private readonly outcomes: OutcomePublisher,
     @Inject(WORKER_ID) private readonly workerId: string,
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -74,5 +76,6 @@ export class ReaperService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.sweeping;
+    await this.outcomes.flush();
   }
 }

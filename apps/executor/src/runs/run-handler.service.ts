@@ -5,14 +5,14 @@ import type { ExecutorConfig } from '../executor.config';
 import { EXECUTOR_CONFIG } from '../executor.tokens';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { LeaseService } from '../leases/lease.service';
-import { onLeaseHeld, retryDelayMs } from '../leases/lease.util';
+import { type LeaseValue, onLeaseHeld, retryDelayMs } from '../leases/lease.util';
 import { type Disposition, ExecutorStats } from './executor-stats.service';
 import { LeaseKeeper } from './lease-keeper';
 import { MetricRunService, type RunOutcome } from './metric-run.service';
 import { RecentFinishes } from './recent-finishes.service';
-import { RunAbort, whenAborted } from './run-abort';
+import { RunAbort } from './run-abort';
 import { RunRepository } from './run-repository';
-import { decideRun } from './run-rules.util';
+import { decideRun, joinHolder } from './run-rules.util';
 
 /** How a delivery ends: a final disposition (ack, or term for `terminated`) or a nak with a delay. */
 type Settlement = { disposition: Disposition; note?: string } | { requeueMs: number; note: string };
@@ -65,10 +65,7 @@ export class RunHandler {
     const request = parsed.value;
     if (this.recent.answers(request.metricId, request.requestedAt)) return { disposition: 'skippedAnswered' };
     const got = await this.leases.acquire(request.metricId, msg.seq);
-    if (!got.acquired) {
-      const held = onLeaseHeld(got.holder, { streamSeq: msg.seq, deliveryCount: msg.info.deliveryCount }, this.config.EXECUTOR_LEASE_TTL_MS);
-      return held.action === 'coalesce' ? { disposition: 'coalesced' } : { requeueMs: held.delayMs, note: 'lease held' };
-    }
+    if (!got.acquired) return this.whileHeld(msg, request, got.holder);
     const keeper = new LeaseKeeper(got.lease, msg, this.config.EXECUTOR_LEASE_TTL_MS, this.logger);
     this.keepers.add(keeper);
     try {
@@ -80,6 +77,16 @@ export class RunHandler {
     }
   }
 
+  private async whileHeld(msg: JsMsg, request: RunRequest, holder: LeaseValue | null): Promise<Settlement> {
+    const held = onLeaseHeld(holder, msg.seq);
+    if (held.action === 'inspect') {
+      const joined = joinHolder(await this.repository.holderExecution(held.executionId), request.requestedAt);
+      if (joined === 'coalesced') return { disposition: 'coalesced' };
+      if (joined === 'answered') return { disposition: 'skippedAnswered' };
+    }
+    return { requeueMs: this.retryDelay(msg), note: 'lease held' };
+  }
+
   private async underLease(msg: JsMsg, request: RunRequest, keeper: LeaseKeeper): Promise<Settlement> {
     const metric = await this.repository.loadMetric(request.metricId);
     if (!metric) {
@@ -89,28 +96,13 @@ export class RunHandler {
     const decision = decideRun(request, metric, this.clock.now());
     if (decision === 'answered') return { disposition: 'skippedAnswered' };
     if (decision === 'fresh') return { disposition: 'skippedFresh' };
-    const leave = await this.enterSource(metric.source.id, keeper.signal);
+    const leave = await this.integrations.enterSource(metric.source, keeper.signal);
     if (!leave) return { requeueMs: this.retryDelay(msg), note: 'data source busy' };
     try {
       const outcome = await this.runs.run(request, metric, this.integrations.forKind(metric.source.kind), keeper, msg.info.deliveryCount);
       return this.settlementOf(outcome, msg);
     } finally {
       leave();
-    }
-  }
-
-  /** A slot of the data source, null when it is saturated (or the run was aborted while waiting). */
-  private async enterSource(sourceId: string, signal: AbortSignal): Promise<(() => void) | null> {
-    const entered = this.integrations.limiter.enter(sourceId);
-    if (!entered) return null;
-    const aborted = whenAborted(signal);
-    try {
-      return await Promise.race([entered, aborted.promise]);
-    } catch {
-      void entered.then((leave) => leave());
-      return null;
-    } finally {
-      aborted.dispose();
     }
   }
 
