@@ -8,7 +8,7 @@ import type { MetricEntry } from '../read-model/read-model.types';
 import { CompletionWaiter } from './completion-waiter.service';
 import { decideRead, type MetricView, pendingView, type ReadDecision, resultView, settledView } from './metric-view.util';
 import { RunRequester, runDedupeKey } from './run-requester.service';
-import { dashboardDataJson } from './view-json.util';
+import { dashboardDataJson, dashboardDataJsonFromParts, resultViewJson, viewJson } from './view-json.util';
 
 export interface RefreshAccepted {
   metricId: string;
@@ -58,8 +58,8 @@ export class MetricReader {
       entries.push(entry);
       decisions.push(decision);
     }
-    const views = entries.map((entry, i) => this.serve(entry, decisions[i]));
-    return dashboardDataJson(dashboardId, now.toISOString(), views);
+    const views = entries.map((entry, i) => this.serveJson(entry, decisions[i]));
+    return dashboardDataJsonFromParts(dashboardId, now.toISOString(), views);
   }
 
   /** `GET /api/metrics/:id/result`. */
@@ -95,6 +95,17 @@ export class MetricReader {
     return decision.action === 'block' ? this.block(entry) : this.serve(entry, decision);
   }
 
+  /** `serve` as JSON text, from cached fragments when a result is served. */
+  private serveJson(entry: MetricEntry, decision: ReadDecision): string {
+    if (decision.action !== 'serve' && decision.action !== 'serve_and_refresh') return viewJson(this.serve(entry, decision));
+    if (decision.action === 'serve_and_refresh') this.requestStaleRefresh(entry);
+    return resultViewJson(entry.def, entry.latest, decision.freshness, decision.action === 'serve_and_refresh');
+  }
+
+  private requestStaleRefresh({ def, latest }: MetricEntry): void {
+    void this.requester.request(def.id, 'stale_refresh', runDedupeKey(def.id, 'stale_refresh', latest));
+  }
+
   /** Everything but `block`: answers at once, requesting a run where the rule says so. */
   private serve(entry: MetricEntry, decision: ReadDecision): MetricView {
     const { def, latest } = entry;
@@ -102,7 +113,7 @@ export class MetricReader {
       case 'serve':
         return resultView(def, latest, decision.freshness, false);
       case 'serve_and_refresh':
-        void this.requester.request(def.id, 'stale_refresh', runDedupeKey(def.id, 'stale_refresh', latest));
+        this.requestStaleRefresh(entry);
         return resultView(def, latest, decision.freshness, true);
       case 'loading':
       case 'block':
