@@ -15,8 +15,9 @@ const noop = () => undefined;
  * The gateway's in-memory read model: metric definitions with their latest state, and dashboards.
  * Filled from PostgreSQL on a miss (batched, concurrent misses coalesced), kept current by run events
  * and definition changes, and revalidated against PostgreSQL every CACHE_REVALIDATE_MS
- * (see revalidator.service.ts). While revalidation is overdue (3 intervals), the cache is not trusted
- * and reads go to PostgreSQL: a hand edit is never hidden for long.
+ * (see revalidator.service.ts). While the last successful pass started more than two intervals ago,
+ * the cache is not trusted and reads go to PostgreSQL: a hand edit is never hidden for longer than
+ * 2 × CACHE_REVALIDATE_MS (normally for one interval plus the pass's queries).
  */
 @Injectable()
 export class ReadModelService implements OnModuleInit {
@@ -37,7 +38,7 @@ export class ReadModelService implements OnModuleInit {
   ) {
     this.metrics = new LruCache(config.CACHE_MAX_METRICS);
     this.dashboards = new LruCache(config.CACHE_MAX_DASHBOARDS);
-    this.trustMs = config.CACHE_REVALIDATE_MS * 3;
+    this.trustMs = config.CACHE_REVALIDATE_MS * 2;
   }
 
   onModuleInit(): void {
@@ -140,8 +141,9 @@ export class ReadModelService implements OnModuleInit {
     else if (this.dashboards.peek(id)) this.dashboards.set(id, dashboard);
   }
 
-  markRevalidated(): void {
-    this.lastRevalidatedAt = performance.now();
+  /** A revalidation pass that read PostgreSQL from `startedAt` on has been applied. */
+  markRevalidated(startedAt: number): void {
+    this.lastRevalidatedAt = Math.max(this.lastRevalidatedAt, startedAt);
   }
 
   private trusted(): boolean {
