@@ -37,7 +37,7 @@ export function createDashboardDataFastPath(app: NestFastifyApplication): FastPa
   const reader = app.get(MetricReader);
   const logger = app.get<Logger>(LOGGER);
 
-  const send = (res: ServerResponse, status: number, type: string, body: string) => {
+  const send = (res: ServerResponse, status: number, type: string, body: string | Buffer) => {
     res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
@@ -56,7 +56,7 @@ export function createDashboardDataFastPath(app: NestFastifyApplication): FastPa
       if (denied) throw denied;
       const id = match[1];
       if (!isUuid(id)) throw ProblemException.malformedId('id');
-      const warm = reader.tryReadDashboardJson(id.toLowerCase());
+      const warm = reader.tryReadDashboardBody(id.toLowerCase());
       if (warm !== undefined) send(res, 200, JSON_TYPE, warm);
       else reader.readDashboardJson(id.toLowerCase()).then((body) => send(res, 200, JSON_TYPE, body), (err: unknown) => fail(res, err));
     } catch (err) {

@@ -43,6 +43,21 @@ describe('MetricReader', () => {
     expect(t.requests).toEqual([]);
   });
 
+  it('reuses a body rendered in the same millisecond from unchanged entries, and only then', () => {
+    const t = setup({ completed: { executionId: 'e1', completedAt: new Date('2026-11-27T09:59:30.000Z'), result: { value: 1 } }, failure: null });
+    const first = t.reader.tryReadDashboardBody('d1')!;
+    expect(t.reader.tryReadDashboardBody('d1')).toBe(first);
+    expect(first.toString()).toBe(t.reader.tryReadDashboardJson('d1'));
+    t.entry.latest = { completed: { executionId: 'e2', completedAt: new Date('2026-11-27T09:59:59.000Z'), result: { value: 2 } }, failure: null };
+    t.entry.version++;
+    const changed = t.reader.tryReadDashboardBody('d1')!;
+    expect(JSON.parse(changed.toString()).metrics[0].executionId).toBe('e2');
+    t.clock.advance(1);
+    const later = t.reader.tryReadDashboardBody('d1')!;
+    expect(later).not.toBe(changed);
+    expect(JSON.parse(later.toString()).generatedAt).toBe('2026-11-27T10:00:00.001Z');
+  });
+
   it('stale: every reader of a burst asks under the same dedupe key (one request reaches the stream)', async () => {
     const t = setup({ completed: { executionId: 'e1', completedAt: new Date('2026-11-27T09:58:00.000Z'), result: 1 }, failure: null });
     const views = await Promise.all(Array.from({ length: 20 }, () => t.reader.readMetric('m1')));

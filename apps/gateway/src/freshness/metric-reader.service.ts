@@ -4,11 +4,22 @@ import { ProblemException } from '../common/problem.exception';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ReadModelService } from '../read-model/read-model.service';
-import type { MetricEntry } from '../read-model/read-model.types';
+import type { DashboardDefinition, MetricEntry } from '../read-model/read-model.types';
 import { CompletionWaiter } from './completion-waiter.service';
 import { decideRead, type MetricView, pendingView, type ReadDecision, resultView, settledView } from './metric-view.util';
 import { RunRequester, runDedupeKey } from './run-requester.service';
 import { dashboardDataJson, dashboardDataJsonFromParts, resultViewJson, viewJson } from './view-json.util';
+
+/** A dashboard body rendered from the cache, with what it was rendered from. */
+interface RenderedBody {
+  atMs: number;
+  dashboard: DashboardDefinition;
+  entries: MetricEntry[];
+  versions: number[];
+  body: Buffer;
+}
+
+const RENDERED_MAX = 1000;
 
 export interface RefreshAccepted {
   metricId: string;
@@ -23,6 +34,8 @@ export interface RefreshAccepted {
  */
 @Injectable()
 export class MetricReader {
+  private readonly rendered = new Map<string, RenderedBody>();
+
   constructor(
     private readonly readModel: ReadModelService,
     private readonly requester: RunRequester,
@@ -46,8 +59,29 @@ export class MetricReader {
   /** The hot path: everything cached and nothing to wait for → the body, synchronously; else undefined. */
   tryReadDashboardJson(dashboardId: string): string | undefined {
     const dashboard = this.readModel.peekDashboard(dashboardId);
+    return dashboard && this.renderWarm(dashboard, this.clock.now())?.json;
+  }
+
+  /**
+   * `tryReadDashboardJson` as bytes for the lean HTTP path. The body is a function of the cached state
+   * and the millisecond (`generatedAt`), so one rendered in this millisecond from unchanged entries is
+   * reused as is (a stale entry's refresh was requested when it was rendered).
+   */
+  tryReadDashboardBody(dashboardId: string): Buffer | undefined {
+    const dashboard = this.readModel.peekDashboard(dashboardId);
     if (!dashboard) return undefined;
     const now = this.clock.now();
+    const last = this.rendered.get(dashboardId);
+    if (last && last.atMs === now.getTime() && last.dashboard === dashboard && this.unchanged(last)) return last.body;
+    const warm = this.renderWarm(dashboard, now);
+    if (!warm) return undefined;
+    const body = Buffer.from(warm.json);
+    if (this.rendered.size >= RENDERED_MAX) this.rendered.clear();
+    this.rendered.set(dashboardId, { atMs: now.getTime(), dashboard, entries: warm.entries, versions: warm.entries.map((e) => e.version), body });
+    return body;
+  }
+
+  private renderWarm(dashboard: DashboardDefinition, now: Date): { json: string; entries: MetricEntry[] } | undefined {
     const entries: MetricEntry[] = [];
     const decisions: ReadDecision[] = [];
     for (const id of dashboard.metricIds) {
@@ -59,7 +93,16 @@ export class MetricReader {
       decisions.push(decision);
     }
     const views = entries.map((entry, i) => this.serveJson(entry, decisions[i]));
-    return dashboardDataJsonFromParts(dashboardId, now.toISOString(), views);
+    return { json: dashboardDataJsonFromParts(dashboard.id, now.toISOString(), views), entries };
+  }
+
+  private unchanged(last: RenderedBody): boolean {
+    const ids = last.dashboard.metricIds;
+    for (let i = 0; i < ids.length; i++) {
+      const entry = this.readModel.peekMetric(ids[i]);
+      if (entry !== last.entries[i] || entry.version !== last.versions[i]) return false;
+    }
+    return true;
   }
 
   /** `GET /api/metrics/:id/result`. */
