@@ -3,8 +3,8 @@ import { z } from 'zod';
 
 export const executorEnvSchema = z.object({
   ...commonEnvShape,
-  /** Run requests handled at once by one replica. */
-  EXECUTOR_CONCURRENCY: envInt(16, 1, 1000),
+  /** Run requests handled at once by one replica (mostly waiting on I/O; see the benchmark). */
+  EXECUTOR_CONCURRENCY: envInt(64, 1, 1000),
   /** Lease time: a crashed holder's metric is free again after this (the lease bucket's TTL). */
   EXECUTOR_LEASE_TTL_MS: envInt(30_000, 300, 3_600_000),
   /** JetStream ack wait of the shared consumer; runs call `working()` on every lease renewal. */

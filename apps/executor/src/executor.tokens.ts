@@ -6,3 +6,7 @@ export const LEASE_BUCKET = Symbol('LEASE_BUCKET');
 export const LATEST_BUCKET = Symbol('LATEST_BUCKET');
 /** This process's worker id (hostname:pid:random): written into leases and execution rows. */
 export const WORKER_ID = Symbol('WORKER_ID');
+/** Named-statement access to Postgres for the hot path (see named-statements.ts). */
+export const EXECUTOR_DB = Symbol('EXECUTOR_DB');
+/** ExecutionStore over EXECUTOR_DB. */
+export const EXECUTOR_STORE = Symbol('EXECUTOR_STORE');

@@ -24,9 +24,12 @@ export interface Integration {
   close?(): Promise<void>;
 }
 
-/** A failure whose message a user can act on; it never contains secrets. */
+/** A failure whose message a user can act on; it never contains secrets. `timeout`: the source gave up on time. */
 export class IntegrationError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly kind: 'error' | 'timeout' = 'error',
+  ) {
     super(message);
     this.name = 'IntegrationError';
   }
@@ -55,4 +58,16 @@ export function abortableDelay(ms: number, signal: AbortSignal): Promise<void> {
     }, ms);
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/** Rejects with the signal's reason once it aborts: lets a run end even if its integration ignores the signal. */
+export function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
+  let onAbort = () => undefined as void;
+  const promise = new Promise<never>((_resolve, reject) => {
+    onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  promise.catch(() => undefined);
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }

@@ -4,7 +4,7 @@ import type { ExecutorConfig } from '../executor.config';
 import { EXECUTOR_CONFIG } from '../executor.tokens';
 import { DemoIntegration } from './demo.integration';
 import { HttpIntegration } from './http.integration';
-import type { Integration } from './integration';
+import { type Integration, type SourceRef, whenAborted } from './integration';
 import { PostgresIntegration } from './postgres.integration';
 import { PostgresPools } from './postgres-pools';
 import { SourceLimiter } from './source-limiter';
@@ -29,6 +29,25 @@ export class IntegrationsService implements OnApplicationShutdown {
       http: new HttpIntegration({ maxBytes: config.EXECUTOR_HTTP_MAX_BYTES }),
       postgres: new PostgresIntegration(this.pools, { maxRows: config.EXECUTOR_MAX_ROWS }),
     };
+  }
+
+  /**
+   * A run slot of the data source; null when the source is saturated (or the run was aborted while
+   * waiting). `demo` sources are exempt: they run in-process and have no system behind them to protect.
+   */
+  async enterSource(source: SourceRef, signal: AbortSignal): Promise<(() => void) | null> {
+    if (source.kind === 'demo') return () => undefined;
+    const entered = this.limiter.enter(source.id);
+    if (!entered) return null;
+    const aborted = whenAborted(signal);
+    try {
+      return await Promise.race([entered, aborted.promise]);
+    } catch {
+      void entered.then((leave) => leave());
+      return null;
+    } finally {
+      aborted.dispose();
+    }
   }
 
   /** The integration for a kind; null for a kind this executor does not know (a newer data source). */

@@ -41,6 +41,8 @@ export class PostgresIntegration implements Integration {
     const pool = this.pools.get(source.id, connectionString);
     const fail = (err: unknown): never => {
       if (signal.aborted) throw signal.reason;
+      // the server-side statement timeout and the executor's timer are the same limit: same outcome
+      if ((err as { code?: string }).code === '57014') throw new IntegrationError(`timed out after ${timeoutMs} ms`, 'timeout');
       throw new IntegrationError(scrubSecrets(describePgError(err), connectionString));
     };
     const client = await pool.connect().catch(fail);
@@ -69,7 +71,13 @@ export class PostgresIntegration implements Integration {
     await client.query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`);
     // The extended protocol accepts exactly one statement: no `; COMMIT; …` escapes the read-only transaction.
     const declare = { text: `DECLARE assemblr_metric NO SCROLL CURSOR FOR ${sql.replace(/;\s*$/, '')}`, queryMode: 'extended' };
-    await client.query(declare as pg.QueryConfig); // queryMode is missing from @types/pg
+    await client.query(declare as pg.QueryConfig).catch((err: { code?: string; message?: string }) => {
+      // only SELECT, WITH … SELECT, VALUES and TABLE may be a cursor: anything else is not a metric query
+      if (err.code === '42601' || err.code === '0A000') {
+        throw new IntegrationError(`definition.sql must be one read-only query (SELECT, WITH … SELECT or VALUES): ${err.message ?? ''}`);
+      }
+      throw err;
+    }); // queryMode is missing from @types/pg
     const res = await client.query({ text: `FETCH FORWARD ${this.options.maxRows + 1} FROM assemblr_metric`, rowMode: 'array' });
     await client.query('ROLLBACK');
     if (res.rows.length > this.options.maxRows) {
@@ -90,12 +98,8 @@ function describePgError(err: unknown): string {
   if (err instanceof IntegrationError) return err.message;
   const e = err as { code?: string; message?: string };
   switch (e.code) {
-    case '57014':
-      return 'query was cancelled by its statement timeout';
     case '25006':
       return 'query tried to write: metrics run in a read-only transaction';
-    case '42601':
-      return `SQL syntax error: ${e.message ?? ''}`;
     default:
       return `query failed: ${e.message ?? String(err)}${e.code ? ` (SQLSTATE ${e.code})` : ''}`;
   }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { KV } from '@nats-io/kv';
 import { CLOCK, type Clock, ExecutionStore, type LatestRecord, latestRecordSchema, LOGGER, type Logger } from '@assemblr/shared';
-import { LATEST_BUCKET } from '../executor.tokens';
+import { EXECUTOR_STORE, LATEST_BUCKET } from '../executor.tokens';
 import { isWrongSequence } from '../leases/lease.service';
 import { type LatestChange, latestFromRecords, mergeLatest } from './latest-record.util';
 
@@ -24,7 +24,7 @@ export class LatestModelService {
 
   constructor(
     @Inject(LATEST_BUCKET) private readonly kv: KV,
-    private readonly store: ExecutionStore,
+    @Inject(EXECUTOR_STORE) private readonly store: ExecutionStore,
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NATS_CONNECTION, NATS_NAMES, type NatsNames, openLatestBucket } from '@assemblr/shared';
+import { ExecutorDbModule } from '../database/executor-db.module';
 import { LATEST_BUCKET } from '../executor.tokens';
 import { LatestModelService } from './latest-model.service';
 
 @Module({
+  imports: [ExecutorDbModule],
   providers: [
     { provide: LATEST_BUCKET, useFactory: (nc: NatsConnection, names: NatsNames) => openLatestBucket(nc, names), inject: [NATS_CONNECTION, NATS_NAMES] },
     LatestModelService,

@@ -6,6 +6,7 @@ import { EXECUTOR_CONFIG, WORKER_ID } from '../executor.tokens';
 import { LeaseService } from '../leases/lease.service';
 import type { LeaseValue } from '../leases/lease.util';
 import { abandonedMessage, MetricRunService } from '../runs/metric-run.service';
+import { OutcomePublisher } from '../runs/outcome-publisher.service';
 
 interface Candidate {
   id: string;
@@ -35,6 +36,7 @@ export class ReaperService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly db: DataSource,
     private readonly leases: LeaseService,
     private readonly runs: MetricRunService,
+    private readonly outcomes: OutcomePublisher,
     @Inject(WORKER_ID) private readonly workerId: string,
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -74,5 +76,6 @@ export class ReaperService implements OnApplicationBootstrap, BeforeApplicationS
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.sweeping;
+    await this.outcomes.flush();
   }
 }

@@ -30,10 +30,12 @@ export function toMetricEvent(type: MetricEventType, e: ExecutionRecord): Metric
 /**
  * Tells the world about an execution after its Postgres commit: the `metrics.events.<metricId>` event
  * and, for finished ones, the `metric_latest` read model. The read model is rebuildable, so a failed KV
- * write is logged, never allowed to fail the run.
+ * write is logged, never allowed to fail the run. Finishing does not wait for them (the run releases its
+ * lease and acks meanwhile); shutdown waits through `flush()`.
  */
 @Injectable()
 export class OutcomePublisher {
+  private readonly pending = new Set<Promise<void>>();
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(NATS_NAMES) private readonly names: NatsNames,
@@ -46,9 +48,19 @@ export class OutcomePublisher {
     this.publish('started', e);
   }
 
-  async finished(e: ExecutionRecord): Promise<void> {
+  finished(e: ExecutionRecord): void {
+    if (e.status === 'completed' && e.completedAt) this.recent.note(e.metricId, e.completedAt);
+    const task = this.announce(e).finally(() => this.pending.delete(task));
+    this.pending.add(task);
+  }
+
+  /** Resolves once every announcement started so far is out. */
+  async flush(): Promise<void> {
+    while (this.pending.size) await Promise.allSettled([...this.pending]);
+  }
+
+  private async announce(e: ExecutionRecord): Promise<void> {
     const completed = e.status === 'completed';
-    if (completed && e.completedAt) this.recent.note(e.metricId, e.completedAt);
     try {
       await this.latest.record(e.metricId, completed ? { completed: e } : { failed: e });
     } catch (err) {

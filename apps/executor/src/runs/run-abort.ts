@@ -10,15 +10,3 @@ export class RunAbort extends Error {
     this.name = 'RunAbort';
   }
 }
-
-/** Rejects with the signal's reason once it aborts: lets a run end even if its integration ignores the signal. */
-export function whenAborted(signal: AbortSignal): { promise: Promise<never>; dispose(): void } {
-  let onAbort = () => undefined as void;
-  const promise = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(signal.reason as Error);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-  });
-  promise.catch(() => undefined);
-  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
-}

@@ -4,6 +4,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { ensureRunStream, LOGGER, type Logger, NATS_CONNECTION, NATS_NAMES, type NatsNames } from '@assemblr/shared';
 import type { ExecutorConfig } from '../executor.config';
 import { EXECUTOR_CONFIG } from '../executor.tokens';
+import { OutcomePublisher } from './outcome-publisher.service';
 import { RunHandler } from './run-handler.service';
 
 const ns = (ms: number) => ms * 1_000_000;
@@ -23,6 +24,7 @@ export class RunConsumer implements OnApplicationBootstrap, BeforeApplicationShu
 
   constructor(
     private readonly handler: RunHandler,
+    private readonly outcomes: OutcomePublisher,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(NATS_NAMES) private readonly names: NatsNames,
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
@@ -92,6 +94,11 @@ export class RunConsumer implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Stops pulling, lets runs finish within the shutdown timeout, then fails the rest and hands them back. */
   async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
+    await this.outcomes.flush();
+  }
+
+  private async drain(): Promise<void> {
     this.stopping = true;
     this.slotFreed.splice(0).forEach((wake) => wake());
     await this.batch?.close().catch(() => undefined);

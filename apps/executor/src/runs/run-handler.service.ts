@@ -10,7 +10,7 @@ import { type Disposition, ExecutorStats } from './executor-stats.service';
 import { LeaseKeeper } from './lease-keeper';
 import { MetricRunService, type RunOutcome } from './metric-run.service';
 import { RecentFinishes } from './recent-finishes.service';
-import { RunAbort, whenAborted } from './run-abort';
+import { RunAbort } from './run-abort';
 import { RunRepository } from './run-repository';
 import { decideRun } from './run-rules.util';
 
@@ -89,28 +89,13 @@ export class RunHandler {
     const decision = decideRun(request, metric, this.clock.now());
     if (decision === 'answered') return { disposition: 'skippedAnswered' };
     if (decision === 'fresh') return { disposition: 'skippedFresh' };
-    const leave = await this.enterSource(metric.source.id, keeper.signal);
+    const leave = await this.integrations.enterSource(metric.source, keeper.signal);
     if (!leave) return { requeueMs: this.retryDelay(msg), note: 'data source busy' };
     try {
       const outcome = await this.runs.run(request, metric, this.integrations.forKind(metric.source.kind), keeper, msg.info.deliveryCount);
       return this.settlementOf(outcome, msg);
     } finally {
       leave();
-    }
-  }
-
-  /** A slot of the data source, null when it is saturated (or the run was aborted while waiting). */
-  private async enterSource(sourceId: string, signal: AbortSignal): Promise<(() => void) | null> {
-    const entered = this.integrations.limiter.enter(sourceId);
-    if (!entered) return null;
-    const aborted = whenAborted(signal);
-    try {
-      return await Promise.race([entered, aborted.promise]);
-    } catch {
-      void entered.then((leave) => leave());
-      return null;
-    } finally {
-      aborted.dispose();
     }
   }
 

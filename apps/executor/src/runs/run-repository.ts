@@ -1,6 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { type DataSourceKind, type ExecutionPolicy, storedExecutionPolicy, VERDICT_FAILURE_KINDS } from '@assemblr/shared';
-import { DataSource } from 'typeorm';
+import type { RowQueryable } from '../database/named-statements';
+import { EXECUTOR_DB } from '../executor.tokens';
 import type { SourceRef } from '../integrations/integration';
 import type { MetricRunState } from './run-rules.util';
 
@@ -26,17 +27,16 @@ const LOAD_METRIC = `
   LEFT JOIN metric_executions r ON r.metric_id = m.id AND r.status = 'running'
   WHERE m.id = $1`;
 
-type Row = Record<string, unknown>;
 
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
 
 @Injectable()
 export class RunRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(@Inject(EXECUTOR_DB) private readonly db: RowQueryable) {}
 
   /** The metric with its data source and its latest finishes; null when the metric does not exist. */
   async loadMetric(metricId: string): Promise<MetricForRun | null> {
-    const rows: Row[] = await this.db.query(LOAD_METRIC, [metricId, VERDICT_FAILURE_KINDS]);
+    const rows = await this.db.query(LOAD_METRIC, [metricId, VERDICT_FAILURE_KINDS]);
     const row = rows[0];
     if (!row) return null;
     const lastCompletedAt = date(row.last_completed_at);

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ExecutorDbModule } from '../database/executor-db.module';
 import { IntegrationsModule } from '../integrations/integrations.module';
 import { LatestModule } from '../latest/latest.module';
 import { LeasesModule } from '../leases/leases.module';
@@ -12,8 +13,8 @@ import { RunRepository } from './run-repository';
 
 /** Consuming run requests and running metrics: the executor's main job. */
 @Module({
-  imports: [LeasesModule, LatestModule, IntegrationsModule],
+  imports: [ExecutorDbModule, LeasesModule, LatestModule, IntegrationsModule],
   providers: [ExecutorStats, RunRepository, RecentFinishes, OutcomePublisher, MetricRunService, RunHandler, RunConsumer],
-  exports: [ExecutorStats, MetricRunService],
+  exports: [ExecutorStats, MetricRunService, OutcomePublisher],
 })
 export class RunsModule {}

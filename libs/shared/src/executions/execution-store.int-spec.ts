@@ -128,6 +128,18 @@ describe('ExecutionStore (real PostgreSQL)', () => {
     expect(latest.get(c)).toEqual({ metricId: c, completed: null, failure: null });
   });
 
+  it('starts an execution directly as running, with the same guards', async () => {
+    const metricId = await factories.metric();
+    const id = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
+    const started = await store.startExecution(metricId, { ...trigger, id, workerId: 'w9' });
+    expect(started).toMatchObject({ id, metricId, status: 'running', workerId: 'w9' });
+    expect(started.startedAt).toBeInstanceOf(Date);
+    await expect(store.startExecution(metricId, trigger)).rejects.toMatchObject({ code: 'already_running' });
+    await expect(store.startExecution('00000000-0000-4000-8000-000000000000', trigger)).rejects.toMatchObject({ code: 'metric_not_found' });
+    const failed = await store.failExecution(id, 'lease lost', 'lease_lost');
+    expect(failed).toMatchObject({ status: 'failed', failureKind: 'lease_lost' });
+  });
+
   it('lists executions newest first with a limit', async () => {
     const metricId = await factories.metric();
     const ids: string[] = [];

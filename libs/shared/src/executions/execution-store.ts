@@ -106,6 +106,26 @@ export class ExecutionStore {
     }
   }
 
+  /**
+   * Creates an execution that starts at once: pending → running in one statement (one commit instead of
+   * two on the executor's hot path). Same guards as createExecution + markRunning: `metric_not_found`,
+   * and `already_running` when another execution of the metric is running.
+   */
+  async startExecution(metricId: string, trigger: ExecutionTrigger): Promise<ExecutionRecord> {
+    try {
+      const rows: Row[] = await this.db.query(
+        `INSERT INTO metric_executions (id, metric_id, status, triggered_by, reason, requested_at, started_at, request_id, worker_id, attempt)
+         VALUES (COALESCE($8::uuid, gen_random_uuid()), $1, 'running', $2, $3, COALESCE($4, now()), now(), $5, $6, $7) RETURNING ${NO_RESULT_COLUMNS}`,
+        [metricId, trigger.triggeredBy, trigger.reason, trigger.requestedAt ?? null, trigger.requestId ?? null, trigger.workerId ?? null, trigger.attempt ?? 1, trigger.id ?? null],
+      );
+      return toRecord(rows[0]);
+    } catch (err) {
+      if (isForeignKeyViolation(err)) throw new ExecutionStoreError('metric_not_found', `metric ${metricId} does not exist`);
+      if (isOneRunningViolation(err)) throw new ExecutionStoreError('already_running', `another execution of this metric is already running`);
+      throw err;
+    }
+  }
+
   /** pending → running. Throws `already_running` when another execution of the metric is running. */
   async markRunning(id: string, workerId?: string): Promise<ExecutionRecord> {
     let rows: Row[];
