@@ -13,9 +13,8 @@ import { dashboardDataJson, dashboardDataJsonFromParts, resultViewJson, viewJson
 /** A dashboard body rendered from the cache, with what it was rendered from. */
 interface RenderedBody {
   atMs: number;
-  dashboard: DashboardDefinition;
-  entries: MetricEntry[];
-  versions: number[];
+  /** ReadModelService.generation it was rendered at. */
+  generation: number;
   body: Buffer;
 }
 
@@ -59,29 +58,29 @@ export class MetricReader {
   /** The hot path: everything cached and nothing to wait for → the body, synchronously; else undefined. */
   tryReadDashboardJson(dashboardId: string): string | undefined {
     const dashboard = this.readModel.peekDashboard(dashboardId);
-    return dashboard && this.renderWarm(dashboard, this.clock.now())?.json;
+    return dashboard && this.renderWarm(dashboard, this.clock.now());
   }
 
   /**
    * `tryReadDashboardJson` as bytes for the lean HTTP path. The body is a function of the cached state
-   * and the millisecond (`generatedAt`), so one rendered in this millisecond from unchanged entries is
-   * reused as is (a stale entry's refresh was requested when it was rendered).
+   * and the millisecond (`generatedAt`), so one rendered in this millisecond at the same read-model
+   * generation is reused as is (a stale entry's refresh was requested when it was rendered).
    */
   tryReadDashboardBody(dashboardId: string): Buffer | undefined {
-    const dashboard = this.readModel.peekDashboard(dashboardId);
-    if (!dashboard) return undefined;
     const now = this.clock.now();
     const last = this.rendered.get(dashboardId);
-    if (last && last.atMs === now.getTime() && last.dashboard === dashboard && this.unchanged(last)) return last.body;
-    const warm = this.renderWarm(dashboard, now);
+    if (last && last.atMs === now.getTime() && last.generation === this.readModel.generation && this.readModel.trusted()) return last.body;
+    const dashboard = this.readModel.peekDashboard(dashboardId);
+    const generation = this.readModel.generation;
+    const warm = dashboard && this.renderWarm(dashboard, now);
     if (!warm) return undefined;
-    const body = Buffer.from(warm.json);
+    const body = Buffer.from(warm);
     if (this.rendered.size >= RENDERED_MAX) this.rendered.clear();
-    this.rendered.set(dashboardId, { atMs: now.getTime(), dashboard, entries: warm.entries, versions: warm.entries.map((e) => e.version), body });
+    this.rendered.set(dashboardId, { atMs: now.getTime(), generation, body });
     return body;
   }
 
-  private renderWarm(dashboard: DashboardDefinition, now: Date): { json: string; entries: MetricEntry[] } | undefined {
+  private renderWarm(dashboard: DashboardDefinition, now: Date): string | undefined {
     const entries: MetricEntry[] = [];
     const decisions: ReadDecision[] = [];
     for (const id of dashboard.metricIds) {
@@ -93,16 +92,7 @@ export class MetricReader {
       decisions.push(decision);
     }
     const views = entries.map((entry, i) => this.serveJson(entry, decisions[i]));
-    return { json: dashboardDataJsonFromParts(dashboard.id, now.toISOString(), views), entries };
-  }
-
-  private unchanged(last: RenderedBody): boolean {
-    const ids = last.dashboard.metricIds;
-    for (let i = 0; i < ids.length; i++) {
-      const entry = this.readModel.peekMetric(ids[i]);
-      if (entry !== last.entries[i] || entry.version !== last.versions[i]) return false;
-    }
-    return true;
+    return dashboardDataJsonFromParts(dashboard.id, now.toISOString(), views);
   }
 
   /** `GET /api/metrics/:id/result`. */

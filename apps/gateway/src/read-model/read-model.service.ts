@@ -28,6 +28,7 @@ export class ReadModelService implements OnModuleInit {
   /** Bumped by every invalidation: a load that started before one does not fill the cache. */
   private epoch = 0;
   private lastRevalidatedAt = performance.now();
+  private contentGeneration = 0;
   private readonly trustMs: number;
 
   constructor(
@@ -78,7 +79,7 @@ export class ReadModelService implements OnModuleInit {
       const epoch = this.epoch;
       load = this.repository.loadDashboards([id]).then((found) => {
         const dashboard = found.get(id);
-        if (dashboard && epoch === this.epoch) this.dashboards.set(id, dashboard);
+        if (dashboard && epoch === this.epoch) this.changed(() => this.dashboards.set(id, dashboard));
         return dashboard;
       });
       this.dashboardLoads.set(id, load);
@@ -126,19 +127,19 @@ export class ReadModelService implements OnModuleInit {
     const entry = this.metrics.peek(id);
     if (!entry || entry.version !== version) return false;
     if (!def) {
-      this.metrics.delete(id);
+      this.changed(() => this.metrics.delete(id));
       return false;
     }
     if (def.name !== entry.def.name || JSON.stringify(def.policy) !== JSON.stringify(entry.def.policy)) {
-      entry.def = def;
+      this.changed(() => (entry.def = def));
       entry.version++;
     }
     return !sameLatest(latest, entry.latest) && this.setLatest(entry, latest);
   }
 
   reconcileDashboard(id: string, dashboard: DashboardDefinition | undefined): void {
-    if (!dashboard) this.dashboards.delete(id);
-    else if (this.dashboards.peek(id)) this.dashboards.set(id, dashboard);
+    if (!dashboard) this.changed(() => this.dashboards.delete(id));
+    else if (this.dashboards.peek(id)) this.changed(() => this.dashboards.set(id, dashboard));
   }
 
   /** A revalidation pass that read PostgreSQL from `startedAt` on has been applied. */
@@ -146,12 +147,26 @@ export class ReadModelService implements OnModuleInit {
     this.lastRevalidatedAt = Math.max(this.lastRevalidatedAt, startedAt);
   }
 
-  private trusted(): boolean {
+  /**
+   * Bumped by every change of cached content (not by reads): a dashboard body rendered at the same
+   * generation, in the same millisecond, while the cache is trusted, is still exact.
+   */
+  get generation(): number {
+    return this.contentGeneration;
+  }
+
+  /** Whether cached entries may be served (revalidation is not overdue). */
+  trusted(): boolean {
     return performance.now() - this.lastRevalidatedAt <= this.trustMs;
   }
 
+  private changed(apply: () => unknown): void {
+    apply();
+    this.contentGeneration++;
+  }
+
   private setLatest(entry: MetricEntry, latest: LatestState): boolean {
-    entry.latest = latest;
+    this.changed(() => (entry.latest = latest));
     entry.version++;
     return true;
   }
@@ -163,7 +178,7 @@ export class ReadModelService implements OnModuleInit {
       for (const [id, def] of defs) {
         const entry: MetricEntry = { def, latest: latestFromExecutions(latest.get(id)), version: 0 };
         out.set(id, entry);
-        if (epoch === this.epoch) this.metrics.set(id, entry);
+        if (epoch === this.epoch) this.changed(() => this.metrics.set(id, entry));
       }
       return out;
     });
@@ -180,6 +195,7 @@ export class ReadModelService implements OnModuleInit {
 
   private invalidate(change: Change): void {
     this.epoch++;
+    this.contentGeneration++;
     switch (change.kind) {
       case 'metric':
         this.metrics.delete(change.id);
