@@ -51,6 +51,7 @@ export class FreshnessService {
     return out;
   }
 
+  /** A held lease means a run is in progress (or, for a few milliseconds, being decided on). */
   private async runningOf(ids: string[]): Promise<Set<string>> {
     const running = new Set<string>();
     await Promise.all(

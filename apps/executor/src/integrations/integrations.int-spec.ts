@@ -11,6 +11,8 @@ describe('integrations through the executor (real Postgres, local HTTP server)',
   let server: Server;
   let baseUrl: string;
   const seenHeaders: string[] = [];
+  let slowInFlight = 0;
+  let slowMaxInFlight = 0;
 
   beforeAll(async () => {
     server = createServer((req, res) => {
@@ -22,13 +24,20 @@ describe('integrations through the executor (real Postgres, local HTTP server)',
         const timer = setTimeout(() => json(200, { late: true }), 5_000);
         return void res.on('close', () => clearTimeout(timer));
       }
+      if (req.url === '/v1/crawl') {
+        slowMaxInFlight = Math.max(slowMaxInFlight, ++slowInFlight);
+        return void setTimeout(() => {
+          slowInFlight -= 1;
+          json(200, { value: 'slow' });
+        }, 400);
+      }
       if (req.url === '/v1/big') return json(200, { blob: 'x'.repeat(5_000) });
       if (req.url === '/v1/text') return res.writeHead(200, { 'content-type': 'text/plain' }).end('plain 7');
       return json(404, { error: 'no such path' });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    stack = await TestStack.start({ services: ['executor'], env: { EXECUTOR_MAX_ROWS: '5', EXECUTOR_HTTP_MAX_BYTES: '1000' } });
+    stack = await TestStack.start({ services: ['executor'], env: { EXECUTOR_MAX_ROWS: '5', EXECUTOR_HTTP_MAX_BYTES: '1000', EXECUTOR_SOURCE_CONCURRENCY: '2', EXECUTOR_LEASE_TTL_MS: '2000' } });
     store = new ExecutionStore(stack.db.dataSource);
     await stack.db.dataSource.query(`CREATE TABLE orders (id serial PRIMARY KEY, amount numeric NOT NULL)`);
     await stack.db.dataSource.query(`INSERT INTO orders (amount) VALUES (10.5), (20), (4)`);
@@ -138,6 +147,21 @@ describe('integrations through the executor (real Postgres, local HTTP server)',
 
     it('caps the response size', async () => {
       expect((await run(await metric({ path: '/v1/big' }))).error).toMatch(/larger than the 1000-byte limit/);
+    });
+
+    it('limits runs per data source so that a slow source does not hold up the others', async () => {
+      const slowSource = await stack.factories.dataSource({ kind: 'http', config: { baseUrl } });
+      const slow = await Promise.all(Array.from({ length: 6 }, () => stack.factories.metric({ dataSourceId: slowSource, definition: { path: '/v1/crawl' } })));
+      const fast = await metric({ path: '/v1/stats', valuePath: 'data.items.0.total' });
+      const events = collectEvents(stack.nc, stack.names);
+      for (const id of slow) await publishRunRequest(stack.nc, stack.names, runRequest(id));
+      await publishRunRequest(stack.nc, stack.names, runRequest(fast));
+      const fastDone = await events.next((e) => e.metricId === fast && e.type === 'completed');
+      const slowDone = await Promise.all(slow.map((id) => events.next((e) => e.metricId === id && e.type === 'completed', 20_000)));
+      events.stop();
+      expect(slowMaxInFlight).toBe(2);
+      // the fast source was not queued behind the slow one
+      expect(Date.parse(fastDone.completedAt!)).toBeLessThan(Math.max(...slowDone.map((e) => Date.parse(e.completedAt!))));
     });
 
     it('names an invalid base URL', async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { JetStreamApiCodes, JetStreamApiError } from '@nats-io/jetstream';
 import type { KV } from '@nats-io/kv';
@@ -9,7 +10,7 @@ export type AcquireResult = { acquired: true; lease: Lease } | { acquired: false
 
 /**
  * A held lease: compare-and-set on its revision, so a lease that expired and was taken over fails loudly.
- * Operations run one at a time (a renewal racing `nameExecution` would otherwise fail on our own revision).
+ * Operations run one at a time (a renewal racing the release would otherwise fail on our own revision).
  */
 export class Lease {
   private queue: Promise<unknown> = Promise.resolve();
@@ -17,12 +18,12 @@ export class Lease {
   constructor(
     private readonly kv: KV,
     readonly metricId: string,
-    private value: LeaseValue,
+    private readonly value: LeaseValue & { executionId: string },
     private revision: number,
     private readonly onRelease: () => void = () => undefined,
   ) {}
 
-  get current(): Readonly<LeaseValue> {
+  get current(): Readonly<LeaseValue & { executionId: string }> {
     return this.value;
   }
 
@@ -33,14 +34,6 @@ export class Lease {
     });
   }
 
-  /** Names the execution this holder runs (also a renewal): from now on requests coalesce onto it. */
-  nameExecution(executionId: string): Promise<void> {
-    return this.serial(async () => {
-      const next = { ...this.value, executionId };
-      this.revision = await this.kv.update(this.metricId, encodeLease(next), this.revision);
-      this.value = next;
-    });
-  }
 
   /** Deletes the key only if it is still ours; a lease already lost is left to its new holder. */
   release(): Promise<void> {
@@ -75,7 +68,7 @@ export class LeaseService {
    * so that a key known to exist skips the doomed first write.
    */
   async acquire(metricId: string, streamSeq: number): Promise<AcquireResult> {
-    const value: LeaseValue = { workerId: this.workerId, acquiredAt: new Date().toISOString(), streamSeq };
+    const value = { workerId: this.workerId, executionId: randomUUID(), acquiredAt: new Date().toISOString(), streamSeq };
     const payload = encodeLease(value);
     if (!this.keyProbablyExists(metricId)) {
       const revision = await this.tryPut(metricId, payload, 0);
@@ -98,7 +91,7 @@ export class LeaseService {
     }
   }
 
-  private lease(metricId: string, value: LeaseValue, revision: number): Lease {
+  private lease(metricId: string, value: LeaseValue & { executionId: string }, revision: number): Lease {
     return new Lease(this.kv, metricId, value, revision, () => this.hintKey(metricId));
   }
 

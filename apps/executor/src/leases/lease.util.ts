@@ -3,7 +3,10 @@ import { z } from 'zod';
 /** What a lease says about its holder (JSON value of a `metric_leases` key). */
 export interface LeaseValue {
   workerId: string;
-  /** Set once the holder has decided to run: the execution that will answer requests waiting on it. */
+  /**
+   * The execution the holder will run if it decides to (chosen at acquisition, so naming it costs no
+   * extra write): requests that find the lease held look this row up to coalesce onto it.
+   */
   executionId?: string;
   acquiredAt: string;
   /** Stream sequence of the request the holder is handling: its redelivery must not coalesce onto itself. */
@@ -31,22 +34,16 @@ export function decodeLease(raw: Uint8Array): LeaseValue | null {
   }
 }
 
-export type HeldLeaseAction = { action: 'coalesce' } | { action: 'retry'; delayMs: number };
+export type HeldLeaseAction = { action: 'inspect'; executionId: string } | { action: 'retry' };
 
 /**
- * What to do with a request that finds its metric's lease held.
- *
- * Coalesce (ack) only when the holder has named the execution it runs: that execution started before
- * now ≥ requestedAt and will finish after it, so it answers the request; if it instead ends without a
- * verdict (lease lost, shutdown, crash), the holder's own request is redelivered and runs again, later
- * still. Acking keeps the queue small: 500 requests for one running metric cost 500 acks, not 500 × k
- * redeliveries. A holder still deciding (no execution named) may skip its run as already answered or
- * fresh, which would not answer this request: retry after a short delay. So does the redelivery of the
- * holder's own request (same stream sequence): it must wait for the lease to free, never answer itself.
+ * What to do with a request that finds its metric's lease held: look at the execution the holder named
+ * (see `joinHolder`), unless the lease is unreadable or is held for this very request (its redelivery
+ * after the holder stalled or died): that one must wait for the lease to free, never answer itself.
  */
-export function onLeaseHeld(holder: LeaseValue | null, request: { streamSeq: number; deliveryCount: number }, leaseTtlMs: number): HeldLeaseAction {
-  if (holder?.executionId && holder.streamSeq !== request.streamSeq) return { action: 'coalesce' };
-  return { action: 'retry', delayMs: retryDelayMs(request.deliveryCount, leaseTtlMs) };
+export function onLeaseHeld(holder: LeaseValue | null, streamSeq: number): HeldLeaseAction {
+  if (holder?.executionId && holder.streamSeq !== streamSeq) return { action: 'inspect', executionId: holder.executionId };
+  return { action: 'retry' };
 }
 
 /** Backoff for a request waiting on a lease: 1/10 of the TTL doubling per delivery, at most the TTL. */

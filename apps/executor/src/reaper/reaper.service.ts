@@ -18,8 +18,8 @@ const BATCH = 500;
 
 /**
  * An unfinished execution is abandoned when it is older than the lease TTL and its metric's lease is gone
- * or names another execution: its worker died (or stalled) without renewing. A lease still being decided
- * (no execution named) belongs to a holder that fails stale rows itself before it runs.
+ * or names another execution: its worker died (or stalled) without renewing. A lease we cannot read (not
+ * written by an executor) is left alone; its holder, if any, fails stale rows itself before it runs.
  */
 export function isAbandoned(executionId: string, lease: { held: boolean; value: LeaseValue | null }): boolean {
   if (!lease.held) return true;

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { type ExecutionRecord, ExecutionStore, type FailureKind, isExecutionStoreError, LOGGER, type Logger, type RunRequest } from '@assemblr/shared';
+import { BatchedExecutions } from '../database/batched-executions.service';
 import type { ExecutorConfig } from '../executor.config';
 import { EXECUTOR_CONFIG, EXECUTOR_STORE, WORKER_ID } from '../executor.tokens';
 import { type Integration, IntegrationError, whenAborted } from '../integrations/integration';
@@ -19,6 +19,7 @@ export type RunOutcome = { verdict: 'completed' | 'failed' } | { verdict: 'none'
 export class MetricRunService {
   constructor(
     @Inject(EXECUTOR_STORE) private readonly store: ExecutionStore,
+    private readonly executions: BatchedExecutions,
     private readonly outcomes: OutcomePublisher,
     @Inject(EXECUTOR_CONFIG) private readonly config: ExecutorConfig,
     @Inject(WORKER_ID) private readonly workerId: string,
@@ -27,22 +28,19 @@ export class MetricRunService {
 
   async run(request: RunRequest, metric: MetricForRun, integration: Integration | null, keeper: LeaseKeeper, attempt: number): Promise<RunOutcome> {
     if (metric.running) await this.abandon(metric.running.id, abandonedMessage(metric.running.workerId, this.workerId));
-    const id = randomUUID();
+    // the id the lease already names: requests that find the lease held coalesce onto this row
+    const id = keeper.lease.current.executionId;
     let running: ExecutionRecord;
     try {
-      // Naming the execution in the lease lets waiting requests coalesce onto it (see onLeaseHeld).
-      [running] = await Promise.all([
-        this.store.startExecution(metric.id, {
-          id,
-          triggeredBy: request.triggeredBy,
-          reason: request.reason,
-          requestedAt: new Date(request.requestedAt),
-          requestId: request.requestId,
-          workerId: this.workerId,
-          attempt,
-        }),
-        keeper.lease.nameExecution(id).catch(() => keeper.renew()),
-      ]);
+      running = await this.executions.start(metric.id, {
+        id,
+        triggeredBy: request.triggeredBy,
+        reason: request.reason,
+        requestedAt: new Date(request.requestedAt),
+        requestId: request.requestId,
+        workerId: this.workerId,
+        attempt,
+      });
     } catch (err) {
       // Another execution runs although we hold the lease: ours lost the metric while stalled.
       if (!isExecutionStoreError(err, 'already_running')) throw err;
@@ -53,7 +51,7 @@ export class MetricRunService {
     try {
       const result = await this.execute(metric, integration, keeper);
       if (!(await keeper.confirm())) return this.fail(running, keeper.signal.reason);
-      const completed = await this.store.completeExecution(id, result);
+      const completed = await this.executions.complete(id, result);
       this.outcomes.finished(completed);
       return { verdict: 'completed' };
     } catch (err) {

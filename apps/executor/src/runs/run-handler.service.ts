@@ -5,14 +5,14 @@ import type { ExecutorConfig } from '../executor.config';
 import { EXECUTOR_CONFIG } from '../executor.tokens';
 import { IntegrationsService } from '../integrations/integrations.service';
 import { LeaseService } from '../leases/lease.service';
-import { onLeaseHeld, retryDelayMs } from '../leases/lease.util';
+import { type LeaseValue, onLeaseHeld, retryDelayMs } from '../leases/lease.util';
 import { type Disposition, ExecutorStats } from './executor-stats.service';
 import { LeaseKeeper } from './lease-keeper';
 import { MetricRunService, type RunOutcome } from './metric-run.service';
 import { RecentFinishes } from './recent-finishes.service';
 import { RunAbort } from './run-abort';
 import { RunRepository } from './run-repository';
-import { decideRun } from './run-rules.util';
+import { decideRun, joinHolder } from './run-rules.util';
 
 /** How a delivery ends: a final disposition (ack, or term for `terminated`) or a nak with a delay. */
 type Settlement = { disposition: Disposition; note?: string } | { requeueMs: number; note: string };
@@ -65,10 +65,7 @@ export class RunHandler {
     const request = parsed.value;
     if (this.recent.answers(request.metricId, request.requestedAt)) return { disposition: 'skippedAnswered' };
     const got = await this.leases.acquire(request.metricId, msg.seq);
-    if (!got.acquired) {
-      const held = onLeaseHeld(got.holder, { streamSeq: msg.seq, deliveryCount: msg.info.deliveryCount }, this.config.EXECUTOR_LEASE_TTL_MS);
-      return held.action === 'coalesce' ? { disposition: 'coalesced' } : { requeueMs: held.delayMs, note: 'lease held' };
-    }
+    if (!got.acquired) return this.whileHeld(msg, request, got.holder);
     const keeper = new LeaseKeeper(got.lease, msg, this.config.EXECUTOR_LEASE_TTL_MS, this.logger);
     this.keepers.add(keeper);
     try {
@@ -78,6 +75,16 @@ export class RunHandler {
       this.keepers.delete(keeper);
       await got.lease.release().catch((err: unknown) => this.logger.debug({ metricId: request.metricId, err: (err as Error).message }, 'lease release refused (already lost)'));
     }
+  }
+
+  private async whileHeld(msg: JsMsg, request: RunRequest, holder: LeaseValue | null): Promise<Settlement> {
+    const held = onLeaseHeld(holder, msg.seq);
+    if (held.action === 'inspect') {
+      const joined = joinHolder(await this.repository.holderExecution(held.executionId), request.requestedAt);
+      if (joined === 'coalesced') return { disposition: 'coalesced' };
+      if (joined === 'answered') return { disposition: 'skippedAnswered' };
+    }
+    return { requeueMs: this.retryDelay(msg), note: 'lease held' };
   }
 
   private async underLease(msg: JsMsg, request: RunRequest, keeper: LeaseKeeper): Promise<Settlement> {

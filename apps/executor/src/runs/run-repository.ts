@@ -1,9 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type DataSourceKind, type ExecutionPolicy, storedExecutionPolicy, VERDICT_FAILURE_KINDS } from '@assemblr/shared';
+import { type DataSourceKind, type ExecutionPolicy, type ExecutionStatus, type FailureKind, storedExecutionPolicy, VERDICT_FAILURE_KINDS } from '@assemblr/shared';
 import type { RowQueryable } from '../database/named-statements';
-import { EXECUTOR_DB } from '../executor.tokens';
+import { Batcher, batchOptions } from '../database/batcher';
+import type { ExecutorConfig } from '../executor.config';
+import { EXECUTOR_CONFIG, EXECUTOR_DB } from '../executor.tokens';
 import type { SourceRef } from '../integrations/integration';
-import type { MetricRunState } from './run-rules.util';
+import type { HolderExecution, MetricRunState } from './run-rules.util';
 
 /** Everything a run needs about its metric, read in one query under the lease. */
 export interface MetricForRun extends MetricRunState {
@@ -25,31 +27,52 @@ const LOAD_METRIC = `
     r.id AS running_id, r.worker_id AS running_worker_id
   FROM metrics m JOIN data_sources d ON d.id = m.data_source_id
   LEFT JOIN metric_executions r ON r.metric_id = m.id AND r.status = 'running'
-  WHERE m.id = $1`;
-
+  WHERE m.id = ANY($1::uuid[])`;
 
 const date = (v: unknown): Date | null => (v === null || v === undefined ? null : new Date(v as string));
 
+/** Reads for runs; metric loads of concurrent runs share one query (see Batcher). */
 @Injectable()
 export class RunRepository {
-  constructor(@Inject(EXECUTOR_DB) private readonly db: RowQueryable) {}
+  private readonly loads: Batcher<string, MetricForRun | null>;
+
+  constructor(
+    @Inject(EXECUTOR_DB) private readonly db: RowQueryable,
+    @Inject(EXECUTOR_CONFIG) config: ExecutorConfig,
+  ) {
+    this.loads = new Batcher((ids) => this.loadMetrics(ids), batchOptions(config));
+  }
+
+  /** Status of one execution (a lease holder's), or null when it does not exist (yet). */
+  async holderExecution(executionId: string): Promise<HolderExecution | null> {
+    const [row] = await this.db.query(`SELECT status, completed_at, failure_kind FROM metric_executions WHERE id = $1`, [executionId]);
+    if (!row) return null;
+    return { status: row.status as ExecutionStatus, completedAt: date(row.completed_at), failureKind: (row.failure_kind as FailureKind | null) ?? null };
+  }
 
   /** The metric with its data source and its latest finishes; null when the metric does not exist. */
-  async loadMetric(metricId: string): Promise<MetricForRun | null> {
-    const rows = await this.db.query(LOAD_METRIC, [metricId, VERDICT_FAILURE_KINDS]);
-    const row = rows[0];
-    if (!row) return null;
-    const lastCompletedAt = date(row.last_completed_at);
-    const lastFailureAt = date(row.last_verdict_failure_at);
-    const lastVerdictAt = !lastFailureAt || (lastCompletedAt && lastCompletedAt >= lastFailureAt) ? lastCompletedAt : lastFailureAt;
-    return {
-      id: row.id as string,
-      definition: (row.definition ?? {}) as Record<string, unknown>,
-      policy: storedExecutionPolicy(row.execution_policy),
-      source: { id: row.source_id as string, kind: row.source_kind as DataSourceKind, config: (row.source_config ?? {}) as Record<string, unknown> },
-      lastCompletedAt,
-      lastVerdictAt,
-      running: row.running_id ? { id: row.running_id as string, workerId: (row.running_worker_id as string | null) ?? null } : null,
-    };
+  loadMetric(metricId: string): Promise<MetricForRun | null> {
+    return this.loads.submit(metricId);
   }
+
+  private async loadMetrics(ids: string[]): Promise<(MetricForRun | null)[]> {
+    const rows = await this.db.query(LOAD_METRIC, [[...new Set(ids)], VERDICT_FAILURE_KINDS]);
+    const byId = new Map(rows.map((row) => [row.id as string, toMetric(row)]));
+    return ids.map((id) => byId.get(id) ?? null);
+  }
+}
+
+function toMetric(row: Record<string, unknown>): MetricForRun {
+  const lastCompletedAt = date(row.last_completed_at);
+  const lastFailureAt = date(row.last_verdict_failure_at);
+  const lastVerdictAt = !lastFailureAt || (lastCompletedAt && lastCompletedAt >= lastFailureAt) ? lastCompletedAt : lastFailureAt;
+  return {
+    id: row.id as string,
+    definition: (row.definition ?? {}) as Record<string, unknown>,
+    policy: storedExecutionPolicy(row.execution_policy),
+    source: { id: row.source_id as string, kind: row.source_kind as DataSourceKind, config: (row.source_config ?? {}) as Record<string, unknown> },
+    lastCompletedAt,
+    lastVerdictAt,
+    running: row.running_id ? { id: row.running_id as string, workerId: (row.running_worker_id as string | null) ?? null } : null,
+  };
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_EXECUTION_POLICY } from '@assemblr/shared';
-import { decideRun, runTimeoutMs } from './run-rules.util';
+import { decideRun, joinHolder, runTimeoutMs } from './run-rules.util';
 
 describe('run rules', () => {
   const now = new Date('2026-03-01T12:00:00Z');
@@ -31,5 +31,15 @@ describe('run rules', () => {
     expect(runTimeoutMs({ timeoutMs: 600_000 }, 60_000)).toBe(60_000);
     expect(runTimeoutMs({ timeoutMs: 'soon' }, 60_000)).toBe(60_000);
     expect(runTimeoutMs({}, 60_000)).toBe(60_000);
+  });
+
+  it('joins a running holder, takes a finished verdict after the request as the answer, retries otherwise', () => {
+    const requestedAt = at(10).toISOString();
+    expect(joinHolder({ status: 'running', completedAt: null, failureKind: null }, requestedAt)).toBe('coalesced');
+    expect(joinHolder({ status: 'completed', completedAt: at(1), failureKind: null }, requestedAt)).toBe('answered');
+    expect(joinHolder({ status: 'failed', completedAt: at(1), failureKind: 'timeout' }, requestedAt)).toBe('answered');
+    expect(joinHolder({ status: 'failed', completedAt: at(1), failureKind: 'lease_lost' }, requestedAt)).toBe('retry');
+    expect(joinHolder({ status: 'completed', completedAt: at(20), failureKind: null }, requestedAt)).toBe('retry');
+    expect(joinHolder(null, requestedAt)).toBe('retry');
   });
 });

@@ -1,4 +1,4 @@
-import { assessFreshness, type ExecutionPolicy, type RunRequest } from '@assemblr/shared';
+import { assessFreshness, type ExecutionPolicy, type ExecutionStatus, type FailureKind, type RunRequest, VERDICT_FAILURE_KINDS } from '@assemblr/shared';
 
 export interface MetricRunState {
   policy: ExecutionPolicy;
@@ -25,6 +25,28 @@ export function decideRun(request: Pick<RunRequest, 'reason' | 'requestedAt'>, s
 
 export function answers(finishedAt: Date | null | undefined, requestedAt: string): boolean {
   return !!finishedAt && finishedAt.getTime() >= Date.parse(requestedAt);
+}
+
+/** The state of the execution a lease holder named, as a waiting request sees it. */
+export interface HolderExecution {
+  status: ExecutionStatus;
+  completedAt: Date | null;
+  failureKind: FailureKind | null;
+}
+
+/**
+ * A request that finds the lease held joins the holder's run when that run is running: it started
+ * before now ≥ requestedAt and will finish after it, so it answers the request (API.md). Acking keeps
+ * the queue small: 500 requests for one running metric cost 500 acks, not 500 × k redeliveries. If the
+ * run then ends without a verdict (lease lost, shutdown, crash), the holder's own request is redelivered
+ * and runs again, later still. A finished verdict after the request answers it too. Anything else — the
+ * holder is still deciding (no row yet) and may skip, which would not answer this request — retries.
+ */
+export function joinHolder(execution: HolderExecution | null, requestedAt: string): 'coalesced' | 'answered' | 'retry' {
+  if (!execution) return 'retry';
+  if (execution.status === 'running') return 'coalesced';
+  const verdict = execution.status === 'completed' || (execution.status === 'failed' && (!execution.failureKind || VERDICT_FAILURE_KINDS.includes(execution.failureKind)));
+  return verdict && answers(execution.completedAt, requestedAt) ? 'answered' : 'retry';
 }
 
 /** The run's time limit: the definition's `timeoutMs` when smaller than the executor's cap. */

@@ -140,6 +140,33 @@ describe('ExecutionStore (real PostgreSQL)', () => {
     expect(failed).toMatchObject({ status: 'failed', failureKind: 'lease_lost' });
   });
 
+  it('starts and completes many executions per statement, answering each item on its own', async () => {
+    const [a, b, c] = [await factories.metric(), await factories.metric(), await factories.metric()];
+    const ids = ['0a0a0a0a-0000-4000-8000-00000000000a', '0b0b0b0b-0000-4000-8000-00000000000b', '0c0c0c0c-0000-4000-8000-00000000000c'];
+    const started = await store.startExecutions([
+      { metricId: a, trigger: { ...trigger, id: ids[0], workerId: 'w' } },
+      { metricId: b, trigger: { ...trigger, id: ids[1], workerId: 'w' } },
+    ]);
+    expect(started.map((r) => ('status' in r ? r.status : r.code))).toEqual(['running', 'running']);
+    // one item refused (already running) makes the batch fall back to item-by-item answers
+    const mixed = await store.startExecutions([
+      { metricId: a, trigger: { ...trigger, id: '0d0d0d0d-0000-4000-8000-00000000000d' } },
+      { metricId: c, trigger: { ...trigger, id: ids[2] } },
+    ]);
+    expect(mixed[0]).toMatchObject({ code: 'already_running' });
+    expect(mixed[1]).toMatchObject({ id: ids[2], status: 'running' });
+    const done = await store.completeExecutions([
+      { id: ids[0], result: { value: 1 } },
+      { id: ids[1], result: { value: 2 } },
+      { id: '0e0e0e0e-0000-4000-8000-00000000000e', result: null },
+    ]);
+    expect(done[0]).toMatchObject({ id: ids[0], status: 'completed', result: { value: 1 } });
+    expect(done[1]).toMatchObject({ id: ids[1], status: 'completed' });
+    expect(done[2]).toMatchObject({ code: 'execution_not_found' });
+    expect((await store.getExecution(ids[1]))?.result).toEqual({ value: 2 });
+    expect(await store.completeExecutions([{ id: ids[0], result: 3 }])).toMatchObject([{ code: 'invalid_transition' }]);
+  });
+
   it('lists executions newest first with a limit', async () => {
     const metricId = await factories.metric();
     const ids: string[] = [];

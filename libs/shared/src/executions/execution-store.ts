@@ -126,6 +126,41 @@ export class ExecutionStore {
     }
   }
 
+  /**
+   * `startExecution` for many executions in one INSERT (callers batching a hot path). Every item needs
+   * its `trigger.id`. Answers per item, in order, the record or the error `startExecution` would throw;
+   * a batch refused as a whole (a missing metric, one already running) is retried item by item.
+   */
+  async startExecutions(items: readonly { metricId: string; trigger: ExecutionTrigger & { id: string } }[]): Promise<(ExecutionRecord | ExecutionStoreError)[]> {
+    if (items.length === 1) return [await settle(() => this.startExecution(items[0].metricId, items[0].trigger))];
+    const col = <T>(pick: (i: (typeof items)[number]) => T) => items.map(pick);
+    let rows: Row[];
+    try {
+      rows = await this.db.query(
+        `INSERT INTO metric_executions (id, metric_id, status, triggered_by, reason, requested_at, started_at, request_id, worker_id, attempt)
+         SELECT i.id, i.metric_id, 'running', i.triggered_by, i.reason, COALESCE(i.requested_at, now()), now(), i.request_id, i.worker_id, i.attempt
+           FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::timestamptz[], $6::uuid[], $7::text[], $8::int[])
+             AS i(id, metric_id, triggered_by, reason, requested_at, request_id, worker_id, attempt)
+         RETURNING ${NO_RESULT_COLUMNS}`,
+        [
+          col((i) => i.trigger.id),
+          col((i) => i.metricId),
+          col((i) => i.trigger.triggeredBy),
+          col((i) => i.trigger.reason),
+          col((i) => i.trigger.requestedAt ?? null),
+          col((i) => i.trigger.requestId ?? null),
+          col((i) => i.trigger.workerId ?? null),
+          col((i) => i.trigger.attempt ?? 1),
+        ],
+      );
+    } catch (err) {
+      if (!isForeignKeyViolation(err) && !isOneRunningViolation(err)) throw err;
+      return Promise.all(items.map((i) => settle(() => this.startExecution(i.metricId, i.trigger))));
+    }
+    const byId = new Map(rows.map((row) => [row.id as string, toRecord(row)]));
+    return items.map((i) => byId.get(i.trigger.id) ?? new ExecutionStoreError('execution_not_found', `execution ${i.trigger.id} was not created`));
+  }
+
   /** pending → running. Throws `already_running` when another execution of the metric is running. */
   async markRunning(id: string, workerId?: string): Promise<ExecutionRecord> {
     let rows: Row[];
@@ -163,6 +198,38 @@ export class ExecutionStore {
     const [row] = firstRows(rows);
     if (!row) throw await this.refusal(id, 'completed');
     return toRecord(row);
+  }
+
+  /**
+   * `completeExecution` for many executions in one statement. Answers per item, in order, the record
+   * (its `result` is the one given, not read back) or the refusal `completeExecution` would throw.
+   */
+  async completeExecutions(items: readonly { id: string; result: unknown }[]): Promise<(ExecutionRecord | ExecutionStoreError)[]> {
+    const returning = NO_RESULT_COLUMNS.split(',').map((c) => c.trim()).map((c) => (c.includes(' AS ') ? c : `e.${c}`)).join(', ');
+    const rows: Row[] = await this.db.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::jsonb[]) AS i(id, result)
+       ), done AS (
+         UPDATE metric_executions e
+            SET status = 'completed', completed_at = now(), result = input.result, error = NULL,
+                duration_ms = GREATEST(0, round(extract(epoch FROM now() - e.started_at) * 1000))::int
+           FROM input
+          WHERE e.id = input.id AND e.status = 'running'
+          RETURNING ${returning}
+       ), streak AS (
+         UPDATE metrics SET consecutive_failures = 0
+          WHERE id IN (SELECT metric_id FROM done) AND consecutive_failures <> 0
+       )
+       SELECT * FROM done`,
+      [items.map((i) => i.id), items.map((i) => JSON.stringify(i.result ?? null))],
+    );
+    const byId = new Map(firstRows(rows).map((row) => [row.id as string, toRecord(row)]));
+    return Promise.all(
+      items.map(async (i) => {
+        const record = byId.get(i.id);
+        return record ? { ...record, result: i.result ?? null } : this.refusal(i.id, 'completed');
+      }),
+    );
   }
 
   /** pending | running → failed with `error` (and why: `kind`); extends the metric's failure streak. */
@@ -277,6 +344,15 @@ export class ExecutionStore {
     const rows: Row[] = await this.db.query(`SELECT status FROM metric_executions WHERE id = $1`, [id]);
     if (!rows[0]) return new ExecutionStoreError('execution_not_found', `execution ${id} does not exist`);
     return new ExecutionStoreError('invalid_transition', `execution ${id} is ${String(rows[0].status)} and cannot become ${to}`);
+  }
+}
+
+async function settle<T>(op: () => Promise<T>): Promise<T | ExecutionStoreError> {
+  try {
+    return await op();
+  } catch (err) {
+    if (err instanceof ExecutionStoreError) return err;
+    throw err;
   }
 }
 
