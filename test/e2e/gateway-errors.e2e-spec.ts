@@ -85,8 +85,35 @@ describe('gateway errors (e2e)', () => {
     expect(res.body.dependents).toEqual([{ kind: 'metric', id: metricId, name: 'M' }]);
   });
 
+  it('the lean dashboard-data route answers auth and id errors exactly like the Nest routes', async () => {
+    const dashboardId = (await stack.api('POST', '/api/dashboards', { name: 'Lean', metricIds: [] })).body.id;
+    const cases: [string, { token?: string | null; headers?: Record<string, string> }][] = [
+      ['no token', { token: null }],
+      ['wrong token', { token: 'y'.repeat(48) }],
+      ['basic auth', { token: null, headers: { authorization: 'Basic dXNlcjpwdw==' } }],
+      ['token in lower-case scheme with spaces', { token: null, headers: { authorization: `bearer   ${stack.token}  ` } }],
+    ];
+    for (const [, options] of cases) {
+      const nest = await stack.api('GET', `/api/dashboards/${dashboardId}`, undefined, options);
+      const lean = await stack.api('GET', `/api/dashboards/${dashboardId}/data`, undefined, options);
+      expect(lean.status).toBe(nest.status);
+      expect(lean.headers.get('content-type')).toBe(nest.headers.get('content-type'));
+      if (nest.status !== 200) expect(lean.body).toEqual(nest.body);
+    }
+    for (const id of ['nope', `${dashboardId}x`, 'ZZZZZZZZ-ZZZZ-ZZZZ-ZZZZ-ZZZZZZZZZZZZ']) {
+      const nest = await stack.api('GET', `/api/dashboards/${id}`);
+      const lean = await stack.api('GET', `/api/dashboards/${id}/data`);
+      expect([lean.status, lean.body]).toEqual([nest.status, nest.body]);
+    }
+    const nest404 = await stack.api('GET', `/api/dashboards/${UNKNOWN}`);
+    const lean404 = await stack.api('GET', `/api/dashboards/${UNKNOWN}/data`);
+    expect([lean404.status, lean404.body]).toEqual([nest404.status, nest404.body]);
+    // an upper-case id names the same dashboard
+    expect((await stack.api('GET', `/api/dashboards/${dashboardId.toUpperCase()}/data`)).body.dashboardId).toBe(dashboardId);
+  });
+
   it('fuzz: no input yields a 5xx', async () => {
-    const values: unknown[] = [null, true, 0, -1, 1e308, 'x', '', 'x'.repeat(3000), [], [null], {}, { a: { b: [1] } }, '\u0000', '💥'];
+    const values: unknown[] = [null, true, -1, 1e308, '', 'x'.repeat(3000), [null], { a: { b: [1] } }, 'nul \u0000 💥'];
     const bodies: unknown[] = [];
     for (const v of values) {
       for (const field of ['name', 'kind', 'config', 'dataSourceId', 'definition', 'executionPolicy', 'metricIds', 'tags', 'description', 'unknown']) bodies.push({ [field]: v });

@@ -7,7 +7,7 @@ describe('gateway freshness engine (e2e)', () => {
   let stack: TestStack;
   let dataSourceId: string;
   beforeAll(async () => {
-    stack = await TestStack.start({ services: ['gateway', 'executor'], env: { CACHE_REVALIDATE_MS: '200', BLOCKING_READ_TIMEOUT_MS: '8000', EXECUTOR_SOURCE_CONCURRENCY: '16' } });
+    stack = await TestStack.start({ services: ['gateway', 'executor'], env: { CACHE_REVALIDATE_MS: '200', BLOCKING_READ_TIMEOUT_MS: '8000' } });
     dataSourceId = (await stack.api('POST', '/api/data-sources', { name: 'Demo', kind: 'demo' })).body.id;
   });
   afterAll(() => stack.close());

@@ -41,7 +41,7 @@ describe('gateway live updates and replicas (e2e)', () => {
   let dataSourceId: string;
   beforeAll(async () => {
     // revalidation far away: only events and the change broadcast can explain what a replica sees
-    stack = await TestStack.start({ services: ['gateway', 'executor'], env: { CACHE_REVALIDATE_MS: '60000', SSE_HEARTBEAT_MS: '200', EXECUTOR_SOURCE_CONCURRENCY: '16' } });
+    stack = await TestStack.start({ services: ['gateway', 'executor'], env: { CACHE_REVALIDATE_MS: '60000', SSE_HEARTBEAT_MS: '200' } });
     second = await createGatewayApp(loadGatewayConfig(stack.env), pino({ level: 'silent' }));
     await second.listen(0, '127.0.0.1');
     secondUrl = (await second.getUrl()).replace('[::1]', '127.0.0.1');

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { type Clock, InfrastructureModule, type Logger } from '@assemblr/shared';
 import type { GatewayConfig } from './gateway.config';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ApiTokenVerifier } from './auth/api-token.verifier';
 import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { ChatModule } from './chat/chat.module';
 import { ProblemFilter } from './common/problem.filter';
@@ -27,10 +28,11 @@ export class GatewayModule {
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
+        ApiTokenVerifier,
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
       ],
-      exports: [GATEWAY_CONFIG],
+      exports: [GATEWAY_CONFIG, ApiTokenVerifier],
       global: true,
     };
   }

@@ -3,6 +3,16 @@ import { LOGGER, type Logger } from '@assemblr/shared';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendProblem, toProblem } from './problem-document.util';
 
+/**
+ * What of an unexpected error reaches the log: never a driver error's query parameters (they may hold a
+ * data source's connection string or headers).
+ */
+export function loggableError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { value: String(err).slice(0, 500) };
+  const { code } = err as { code?: unknown };
+  return { type: err.name, message: err.message, ...(code !== undefined ? { code } : {}), stack: err.stack };
+}
+
 /** Renders every error as RFC 9457 problem+json; unknown errors become a 500 with an id, logged once. */
 @Catch()
 export class ProblemFilter implements ExceptionFilter {
@@ -15,7 +25,7 @@ export class ProblemFilter implements ExceptionFilter {
     const problem = toProblem(exception);
     if (problem.status >= 500 && problem.status !== 503) {
       // the URL only: query strings and bodies may carry secrets
-      this.logger.error({ err: exception, errorId: problem.errorId, method: request?.method, url: request?.routeOptions?.url }, 'unhandled error');
+      this.logger.error({ err: loggableError(exception), errorId: problem.errorId, method: request?.method, url: request?.routeOptions?.url }, 'unhandled error');
     }
     if (reply.sent) return;
     sendProblem(reply, problem);

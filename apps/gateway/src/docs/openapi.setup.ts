@@ -29,7 +29,7 @@ export function setupOpenApi(app: NestFastifyApplication): void {
   const document = JSON.stringify(SwaggerModule.createDocument(app, config));
   const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- swagger-ui-dist is CommonJS and ships its own path helper
-  const dist = (require('swagger-ui-dist') as { getAbsoluteFSPath(): string }).getAbsoluteFSPath();
+  const dist = (require('swagger-ui-dist/absolute-path.js') as () => string)(); // not the package entry: that loads the whole UI bundle
   fastify.get('/docs-json', (_req, reply) => reply.type('application/json; charset=utf-8').send(document));
   const html = page('Assemblr API');
   fastify.get('/docs', (_req, reply) => reply.type('text/html; charset=utf-8').send(html));

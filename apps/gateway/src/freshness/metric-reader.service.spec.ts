@@ -12,7 +12,12 @@ function setup(latest: LatestState, policy = { ...DEFAULT_EXECUTION_POLICY, ttlS
   const clock = new ManualClock('2026-11-27T10:00:00.000Z');
   const entry: MetricEntry = { def: { id: 'm1', name: 'M', policy }, latest, version: 0 };
   const dashboard: DashboardDefinition = { id: 'd1', name: 'D', metricIds: ['m1'] };
+  const model = { generation: 0 };
   const readModel = {
+    get generation() {
+      return model.generation;
+    },
+    trusted: () => true,
     peekMetric: (id: string) => (id === 'm1' ? entry : undefined),
     getMetrics: async (ids: string[]) => new Map(ids.filter((id) => id === 'm1').map((id) => [id, entry])),
     peekDashboard: (id: string) => (id === 'd1' ? dashboard : undefined),
@@ -30,7 +35,7 @@ function setup(latest: LatestState, policy = { ...DEFAULT_EXECUTION_POLICY, ttlS
   waiter.onModuleInit();
   const config = { BLOCKING_READ_TIMEOUT_MS: 200 } as GatewayConfig;
   const reader = new MetricReader(readModel, requester, waiter, clock, config);
-  return { reader, clock, entry, requests, outcomes, waiter };
+  return { reader, clock, entry, requests, outcomes, waiter, model };
 }
 
 const completedAt = (clock: ManualClock, secondsAgo: number) => new Date(clock.now().getTime() - secondsAgo * 1000);
@@ -41,6 +46,21 @@ describe('MetricReader', () => {
     const body = JSON.parse(t.reader.tryReadDashboardJson('d1')!);
     expect(body.metrics[0]).toMatchObject({ state: 'fresh', executionId: 'e1', ageSeconds: 30, refreshing: false });
     expect(t.requests).toEqual([]);
+  });
+
+  it('reuses a body rendered in the same millisecond from unchanged entries, and only then', () => {
+    const t = setup({ completed: { executionId: 'e1', completedAt: new Date('2026-11-27T09:59:30.000Z'), result: { value: 1 } }, failure: null });
+    const first = t.reader.tryReadDashboardBody('d1')!;
+    expect(t.reader.tryReadDashboardBody('d1')).toBe(first);
+    expect(first.toString()).toBe(t.reader.tryReadDashboardJson('d1'));
+    t.entry.latest = { completed: { executionId: 'e2', completedAt: new Date('2026-11-27T09:59:59.000Z'), result: { value: 2 } }, failure: null };
+    t.model.generation++;
+    const changed = t.reader.tryReadDashboardBody('d1')!;
+    expect(JSON.parse(changed.toString()).metrics[0].executionId).toBe('e2');
+    t.clock.advance(1);
+    const later = t.reader.tryReadDashboardBody('d1')!;
+    expect(later).not.toBe(changed);
+    expect(JSON.parse(later.toString()).generatedAt).toBe('2026-11-27T10:00:00.001Z');
   });
 
   it('stale: every reader of a burst asks under the same dedupe key (one request reaches the stream)', async () => {

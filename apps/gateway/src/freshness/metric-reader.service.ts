@@ -4,11 +4,21 @@ import { ProblemException } from '../common/problem.exception';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 import { ReadModelService } from '../read-model/read-model.service';
-import type { MetricEntry } from '../read-model/read-model.types';
+import type { DashboardDefinition, MetricEntry } from '../read-model/read-model.types';
 import { CompletionWaiter } from './completion-waiter.service';
 import { decideRead, type MetricView, pendingView, type ReadDecision, resultView, settledView } from './metric-view.util';
 import { RunRequester, runDedupeKey } from './run-requester.service';
-import { dashboardDataJson } from './view-json.util';
+import { dashboardDataJson, dashboardDataJsonFromParts, resultViewJson, viewJson } from './view-json.util';
+
+/** A dashboard body rendered from the cache, with what it was rendered from. */
+interface RenderedBody {
+  atMs: number;
+  /** ReadModelService.generation it was rendered at. */
+  generation: number;
+  body: Buffer;
+}
+
+const RENDERED_MAX = 1000;
 
 export interface RefreshAccepted {
   metricId: string;
@@ -23,6 +33,8 @@ export interface RefreshAccepted {
  */
 @Injectable()
 export class MetricReader {
+  private readonly rendered = new Map<string, RenderedBody>();
+
   constructor(
     private readonly readModel: ReadModelService,
     private readonly requester: RunRequester,
@@ -46,8 +58,29 @@ export class MetricReader {
   /** The hot path: everything cached and nothing to wait for → the body, synchronously; else undefined. */
   tryReadDashboardJson(dashboardId: string): string | undefined {
     const dashboard = this.readModel.peekDashboard(dashboardId);
-    if (!dashboard) return undefined;
+    return dashboard && this.renderWarm(dashboard, this.clock.now());
+  }
+
+  /**
+   * `tryReadDashboardJson` as bytes for the lean HTTP path. The body is a function of the cached state
+   * and the millisecond (`generatedAt`), so one rendered in this millisecond at the same read-model
+   * generation is reused as is (a stale entry's refresh was requested when it was rendered).
+   */
+  tryReadDashboardBody(dashboardId: string): Buffer | undefined {
     const now = this.clock.now();
+    const last = this.rendered.get(dashboardId);
+    if (last && last.atMs === now.getTime() && last.generation === this.readModel.generation && this.readModel.trusted()) return last.body;
+    const dashboard = this.readModel.peekDashboard(dashboardId);
+    const generation = this.readModel.generation;
+    const warm = dashboard && this.renderWarm(dashboard, now);
+    if (!warm) return undefined;
+    const body = Buffer.from(warm);
+    if (this.rendered.size >= RENDERED_MAX) this.rendered.clear();
+    this.rendered.set(dashboardId, { atMs: now.getTime(), generation, body });
+    return body;
+  }
+
+  private renderWarm(dashboard: DashboardDefinition, now: Date): string | undefined {
     const entries: MetricEntry[] = [];
     const decisions: ReadDecision[] = [];
     for (const id of dashboard.metricIds) {
@@ -58,8 +91,8 @@ export class MetricReader {
       entries.push(entry);
       decisions.push(decision);
     }
-    const views = entries.map((entry, i) => this.serve(entry, decisions[i]));
-    return dashboardDataJson(dashboardId, now.toISOString(), views);
+    const views = entries.map((entry, i) => this.serveJson(entry, decisions[i]));
+    return dashboardDataJsonFromParts(dashboard.id, now.toISOString(), views);
   }
 
   /** `GET /api/metrics/:id/result`. */
@@ -95,6 +128,17 @@ export class MetricReader {
     return decision.action === 'block' ? this.block(entry) : this.serve(entry, decision);
   }
 
+  /** `serve` as JSON text, from cached fragments when a result is served. */
+  private serveJson(entry: MetricEntry, decision: ReadDecision): string {
+    if (decision.action !== 'serve' && decision.action !== 'serve_and_refresh') return viewJson(this.serve(entry, decision));
+    if (decision.action === 'serve_and_refresh') this.requestStaleRefresh(entry);
+    return resultViewJson(entry.def, entry.latest, decision.freshness, decision.action === 'serve_and_refresh');
+  }
+
+  private requestStaleRefresh({ def, latest }: MetricEntry): void {
+    void this.requester.request(def.id, 'stale_refresh', runDedupeKey(def.id, 'stale_refresh', latest));
+  }
+
   /** Everything but `block`: answers at once, requesting a run where the rule says so. */
   private serve(entry: MetricEntry, decision: ReadDecision): MetricView {
     const { def, latest } = entry;
@@ -102,7 +146,7 @@ export class MetricReader {
       case 'serve':
         return resultView(def, latest, decision.freshness, false);
       case 'serve_and_refresh':
-        void this.requester.request(def.id, 'stale_refresh', runDedupeKey(def.id, 'stale_refresh', latest));
+        this.requestStaleRefresh(entry);
         return resultView(def, latest, decision.freshness, true);
       case 'loading':
       case 'block':

@@ -52,7 +52,19 @@ export function lastErrorOf(latest: LatestState): LastError | null {
   return { message: failure.message, executionId: failure.executionId, at: failure.at.toISOString() };
 }
 
-const roundAge = (seconds: number) => Math.round(seconds * 10) / 10;
+/** Ages are shown to a tenth of a second. */
+export const roundAge = (seconds: number) => Math.round(seconds * 10) / 10;
+
+// A cached result's completion time is read on every request: format it once per Date.
+const isoStrings = new WeakMap<Date, string>();
+function isoTime(date: Date): string {
+  let iso = isoStrings.get(date);
+  if (iso === undefined) {
+    iso = date.toISOString();
+    isoStrings.set(date, iso);
+  }
+  return iso;
+}
 
 /** A view serving the cached result (fresh or stale). */
 export function resultView(def: MetricDefinition, latest: LatestState, freshness: FreshnessAssessment, refreshing: boolean): MetricView {
@@ -64,7 +76,7 @@ export function resultView(def: MetricDefinition, latest: LatestState, freshness
     state: freshness.state,
     executionId: completed.executionId,
     result: completed.result,
-    computedAt: completed.completedAt.toISOString(),
+    computedAt: isoTime(completed.completedAt),
     ageSeconds: roundAge(freshness.ageSeconds ?? 0),
     refreshing,
     lastError: lastErrorOf(latest),

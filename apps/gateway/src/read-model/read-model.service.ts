@@ -15,8 +15,9 @@ const noop = () => undefined;
  * The gateway's in-memory read model: metric definitions with their latest state, and dashboards.
  * Filled from PostgreSQL on a miss (batched, concurrent misses coalesced), kept current by run events
  * and definition changes, and revalidated against PostgreSQL every CACHE_REVALIDATE_MS
- * (see revalidator.service.ts). While revalidation is overdue (3 intervals), the cache is not trusted
- * and reads go to PostgreSQL: a hand edit is never hidden for long.
+ * (see revalidator.service.ts). While the last successful pass started more than two intervals ago,
+ * the cache is not trusted and reads go to PostgreSQL: a hand edit is never hidden for longer than
+ * 2 × CACHE_REVALIDATE_MS (normally for one interval plus the pass's queries).
  */
 @Injectable()
 export class ReadModelService implements OnModuleInit {
@@ -27,6 +28,7 @@ export class ReadModelService implements OnModuleInit {
   /** Bumped by every invalidation: a load that started before one does not fill the cache. */
   private epoch = 0;
   private lastRevalidatedAt = performance.now();
+  private contentGeneration = 0;
   private readonly trustMs: number;
 
   constructor(
@@ -37,7 +39,7 @@ export class ReadModelService implements OnModuleInit {
   ) {
     this.metrics = new LruCache(config.CACHE_MAX_METRICS);
     this.dashboards = new LruCache(config.CACHE_MAX_DASHBOARDS);
-    this.trustMs = config.CACHE_REVALIDATE_MS * 3;
+    this.trustMs = config.CACHE_REVALIDATE_MS * 2;
   }
 
   onModuleInit(): void {
@@ -77,7 +79,7 @@ export class ReadModelService implements OnModuleInit {
       const epoch = this.epoch;
       load = this.repository.loadDashboards([id]).then((found) => {
         const dashboard = found.get(id);
-        if (dashboard && epoch === this.epoch) this.dashboards.set(id, dashboard);
+        if (dashboard && epoch === this.epoch) this.changed(() => this.dashboards.set(id, dashboard));
         return dashboard;
       });
       this.dashboardLoads.set(id, load);
@@ -125,31 +127,46 @@ export class ReadModelService implements OnModuleInit {
     const entry = this.metrics.peek(id);
     if (!entry || entry.version !== version) return false;
     if (!def) {
-      this.metrics.delete(id);
+      this.changed(() => this.metrics.delete(id));
       return false;
     }
     if (def.name !== entry.def.name || JSON.stringify(def.policy) !== JSON.stringify(entry.def.policy)) {
-      entry.def = def;
+      this.changed(() => (entry.def = def));
       entry.version++;
     }
     return !sameLatest(latest, entry.latest) && this.setLatest(entry, latest);
   }
 
   reconcileDashboard(id: string, dashboard: DashboardDefinition | undefined): void {
-    if (!dashboard) this.dashboards.delete(id);
-    else if (this.dashboards.peek(id)) this.dashboards.set(id, dashboard);
+    if (!dashboard) this.changed(() => this.dashboards.delete(id));
+    else if (this.dashboards.peek(id)) this.changed(() => this.dashboards.set(id, dashboard));
   }
 
-  markRevalidated(): void {
-    this.lastRevalidatedAt = performance.now();
+  /** A revalidation pass that read PostgreSQL from `startedAt` on has been applied. */
+  markRevalidated(startedAt: number): void {
+    this.lastRevalidatedAt = Math.max(this.lastRevalidatedAt, startedAt);
   }
 
-  private trusted(): boolean {
+  /**
+   * Bumped by every change of cached content (not by reads): a dashboard body rendered at the same
+   * generation, in the same millisecond, while the cache is trusted, is still exact.
+   */
+  get generation(): number {
+    return this.contentGeneration;
+  }
+
+  /** Whether cached entries may be served (revalidation is not overdue). */
+  trusted(): boolean {
     return performance.now() - this.lastRevalidatedAt <= this.trustMs;
   }
 
+  private changed(apply: () => unknown): void {
+    apply();
+    this.contentGeneration++;
+  }
+
   private setLatest(entry: MetricEntry, latest: LatestState): boolean {
-    entry.latest = latest;
+    this.changed(() => (entry.latest = latest));
     entry.version++;
     return true;
   }
@@ -161,7 +178,7 @@ export class ReadModelService implements OnModuleInit {
       for (const [id, def] of defs) {
         const entry: MetricEntry = { def, latest: latestFromExecutions(latest.get(id)), version: 0 };
         out.set(id, entry);
-        if (epoch === this.epoch) this.metrics.set(id, entry);
+        if (epoch === this.epoch) this.changed(() => this.metrics.set(id, entry));
       }
       return out;
     });
@@ -178,6 +195,7 @@ export class ReadModelService implements OnModuleInit {
 
   private invalidate(change: Change): void {
     this.epoch++;
+    this.contentGeneration++;
     switch (change.kind) {
       case 'metric':
         this.metrics.delete(change.id);

@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER, type Logger } from '@assemblr/shared';
 import type { GatewayConfig } from '../gateway.config';
@@ -41,8 +42,9 @@ export class RevalidatorService implements OnApplicationBootstrap, OnApplication
 
   /** One pass (skipped while the previous one still runs). */
   tick(): Promise<void> {
+    const startedAt = performance.now();
     this.running ??= this.revalidate()
-      .then(() => this.readModel.markRevalidated())
+      .then(() => this.readModel.markRevalidated(startedAt))
       .catch((err: unknown) => this.logger.warn({ err }, 'read model revalidation failed'))
       .finally(() => (this.running = undefined));
     return this.running;
