@@ -13,6 +13,8 @@ export const gatewayEnvSchema = z.object({
   /** How often cached views and definitions are revalidated against PostgreSQL (hand edits show within this). */
   CACHE_REVALIDATE_MS: envInt(2_000, 100, 600_000),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1024, 64 * 1_048_576),
+  /** How long the cron endpoint waits for a scheduler replica to finish its sweep before answering 503. */
+  SCHEDULER_SWEEP_TIMEOUT_MS: envInt(30_000, 1, 600_000),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayEnvSchema>> & { ASSEMBLR_API_TOKEN: string; tokenGenerated: boolean };

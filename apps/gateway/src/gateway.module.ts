@@ -6,13 +6,14 @@ import { BearerAuthGuard } from './auth/bearer-auth.guard';
 import { ProblemFilter } from './common/problem.filter';
 import { GATEWAY_CONFIG } from './gateway.tokens';
 import { HealthModule } from './health/health.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 
 @Module({})
 export class GatewayModule {
   static forRoot(config: GatewayConfig, logger: Logger, clock?: Clock): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [InfrastructureModule.forRoot({ service: 'gateway', config, logger, clock }), HealthModule],
+      imports: [InfrastructureModule.forRoot({ service: 'gateway', config, logger, clock }), HealthModule, SchedulerModule],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },
         { provide: APP_GUARD, useClass: BearerAuthGuard },
