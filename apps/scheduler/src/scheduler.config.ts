@@ -9,7 +9,7 @@ export const schedulerEnvSchema = z.object({
   SCHEDULER_BATCH_SIZE: envInt(500, 1, 10_000),
   /** Claim transactions one sweep runs side by side (their SKIP LOCKED claims split the due rows). */
   SCHEDULER_SWEEP_CONCURRENCY: envInt(2, 1, 32),
-  /** Run requests awaiting their JetStream ack at once, per claimed batch. */
+  /** Run requests written at once and awaiting their JetStream acks together (per claimed batch); also bounds lease reads. */
   SCHEDULER_PUBLISH_CONCURRENCY: envInt(256, 1, 10_000),
   /** Upper bound of the deterministic per-metric offset inside a slot (0 = every metric fires on the slot). */
   SCHEDULER_MAX_JITTER_MS: envInt(0, 0, 24 * 3600_000),

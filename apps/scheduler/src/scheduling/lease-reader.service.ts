@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, type JetStreamManager, jetstreamManager } from '@nats-io/jetstream';
 import { type KV, Kvm } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { NATS_CONNECTION, NATS_NAMES, type NatsNames } from '@assemblr/shared';
@@ -13,6 +13,7 @@ import { mapWithConcurrency } from './concurrency.util';
 @Injectable()
 export class LeaseReaderService {
   private bucket: KV | undefined;
+  private jsm: JetStreamManager | undefined;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -35,9 +36,9 @@ export class LeaseReaderService {
 
   private async open(): Promise<KV | undefined> {
     if (this.bucket) return this.bucket;
-    const jsm = await jetstreamManager(this.nc);
+    this.jsm ??= await jetstreamManager(this.nc);
     try {
-      const info = await jsm.streams.info(`KV_${this.names.leasesBucket}`);
+      const info = await this.jsm.streams.info(`KV_${this.names.leasesBucket}`);
       this.bucket = await new Kvm(this.nc).open(this.names.leasesBucket, { allow_direct: info.config.allow_direct });
       return this.bucket;
     } catch (err) {
