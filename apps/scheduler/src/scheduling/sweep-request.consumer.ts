@@ -29,7 +29,7 @@ export class SweepRequestConsumer implements OnApplicationBootstrap, OnModuleDes
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.subscription = this.nc.subscribe(this.names.schedulerSweep, {
       queue: QUEUE_GROUPS.scheduler,
       callback: (err, msg) => {
@@ -37,6 +37,8 @@ export class SweepRequestConsumer implements OnApplicationBootstrap, OnModuleDes
         else void this.handle(msg);
       },
     });
+    // The server knows the subscription once the app has started: a request right after start finds it.
+    await this.nc.flush();
   }
 
   async onModuleDestroy(): Promise<void> {
