@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { ExecutionStatus } from '../database/entities/metric-execution.entity';
+import type { ExecutionStatus, FailureKind } from '../database/entities/metric-execution.entity';
 import type { RunReason, TriggeredBy } from '../nats/messages';
 import { ExecutionStoreError } from './execution-store.errors';
 
@@ -15,6 +15,8 @@ export interface ExecutionRecord {
   completedAt: Date | null;
   result: unknown;
   error: string | null;
+  /** Why a failed execution failed (null when not failed, or for rows written without it). */
+  failureKind: FailureKind | null;
   requestId: string | null;
   workerId: string | null;
   attempt: number;
@@ -22,6 +24,8 @@ export interface ExecutionRecord {
 }
 
 export interface ExecutionTrigger {
+  /** A caller-chosen id (the executor names it in its lease before the row exists); generated when absent. */
+  id?: string;
   triggeredBy: TriggeredBy;
   reason: RunReason;
   requestedAt?: Date;
@@ -39,7 +43,7 @@ export interface LatestExecutions {
 }
 
 const COLUMNS = `id, metric_id, status, triggered_by, reason, requested_at, started_at, completed_at, result, error,
-  request_id, worker_id, attempt, duration_ms`;
+  failure_kind, request_id, worker_id, attempt, duration_ms`;
 const NO_RESULT_COLUMNS = COLUMNS.replace('result, ', 'NULL::jsonb AS result, ');
 
 type Row = Record<string, unknown>;
@@ -57,6 +61,7 @@ function toRecord(row: Row): ExecutionRecord {
     completedAt: date(row.completed_at),
     result: row.result ?? null,
     error: (row.error as string | null) ?? null,
+    failureKind: (row.failure_kind as FailureKind | null) ?? null,
     requestId: (row.request_id as string | null) ?? null,
     workerId: (row.worker_id as string | null) ?? null,
     attempt: Number(row.attempt ?? 1),
@@ -90,9 +95,9 @@ export class ExecutionStore {
   async createExecution(metricId: string, trigger: ExecutionTrigger): Promise<ExecutionRecord> {
     try {
       const rows: Row[] = await this.db.query(
-        `INSERT INTO metric_executions (metric_id, status, triggered_by, reason, requested_at, request_id, worker_id, attempt)
-         VALUES ($1, 'pending', $2, $3, COALESCE($4, now()), $5, $6, $7) RETURNING ${COLUMNS}`,
-        [metricId, trigger.triggeredBy, trigger.reason, trigger.requestedAt ?? null, trigger.requestId ?? null, trigger.workerId ?? null, trigger.attempt ?? 1],
+        `INSERT INTO metric_executions (id, metric_id, status, triggered_by, reason, requested_at, request_id, worker_id, attempt)
+         VALUES (COALESCE($8::uuid, gen_random_uuid()), $1, 'pending', $2, $3, COALESCE($4, now()), $5, $6, $7) RETURNING ${COLUMNS}`,
+        [metricId, trigger.triggeredBy, trigger.reason, trigger.requestedAt ?? null, trigger.requestId ?? null, trigger.workerId ?? null, trigger.attempt ?? 1, trigger.id ?? null],
       );
       return toRecord(rows[0]);
     } catch (err) {
@@ -140,12 +145,12 @@ export class ExecutionStore {
     return toRecord(row);
   }
 
-  /** pending | running → failed with `error`; extends the metric's failure streak. */
-  async failExecution(id: string, error: string): Promise<ExecutionRecord> {
+  /** pending | running → failed with `error` (and why: `kind`); extends the metric's failure streak. */
+  async failExecution(id: string, error: string, kind: FailureKind = 'error'): Promise<ExecutionRecord> {
     const rows: Row[] = await this.db.query(
       `WITH done AS (
          UPDATE metric_executions
-            SET status = 'failed', completed_at = now(), error = $2,
+            SET status = 'failed', completed_at = now(), error = $2, failure_kind = $3,
                 duration_ms = CASE WHEN started_at IS NULL THEN NULL
                               ELSE GREATEST(0, round(extract(epoch FROM now() - started_at) * 1000))::int END
           WHERE id = $1 AND status IN ('pending', 'running')
@@ -154,7 +159,7 @@ export class ExecutionStore {
          UPDATE metrics SET consecutive_failures = consecutive_failures + 1 WHERE id = (SELECT metric_id FROM done)
        )
        SELECT * FROM done`,
-      [id, error.slice(0, 10_000)],
+      [id, error.slice(0, 10_000), kind],
     );
     const [row] = firstRows(rows);
     if (!row) throw await this.refusal(id, 'failed');

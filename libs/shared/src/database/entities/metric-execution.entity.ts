@@ -4,6 +4,14 @@ import type { RunReason, TriggeredBy } from '../../nats/messages';
 export const EXECUTION_STATUSES = ['pending', 'running', 'completed', 'failed'] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
 
+/**
+ * Why a failed execution failed. `error` and `timeout` are the metric's own verdict and answer the
+ * requests made before it finished; the infrastructure kinds do not (the executor runs those requests again).
+ */
+export const FAILURE_KINDS = ['error', 'timeout', 'lease_lost', 'abandoned', 'shutdown'] as const;
+export type FailureKind = (typeof FAILURE_KINDS)[number];
+export const VERDICT_FAILURE_KINDS: readonly FailureKind[] = ['error', 'timeout'];
+
 /** One run of a metric (API.md "Executions"). Written through the ExecutionStore only. */
 @Entity({ name: 'metric_executions' })
 export class MetricExecutionEntity {
@@ -36,6 +44,9 @@ export class MetricExecutionEntity {
 
   @Column({ type: 'text', nullable: true })
   error!: string | null;
+
+  @Column({ name: 'failure_kind', type: 'text', nullable: true })
+  failureKind!: FailureKind | null;
 
   @Column({ name: 'request_id', type: 'uuid', nullable: true })
   requestId!: string | null;

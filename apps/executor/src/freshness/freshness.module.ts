@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { LatestModule } from '../latest/latest.module';
+import { LeasesModule } from '../leases/leases.module';
+import { FreshnessResponder } from './freshness.responder';
+import { FreshnessService } from './freshness.service';
+
+@Module({ imports: [LatestModule, LeasesModule], providers: [FreshnessService, FreshnessResponder], exports: [FreshnessService] })
+export class FreshnessModule {}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { IntegrationsService } from './integrations.service';
+
+@Module({ providers: [IntegrationsService], exports: [IntegrationsService] })
+export class IntegrationsModule {}
