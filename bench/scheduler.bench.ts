@@ -14,6 +14,7 @@ import {
   deleteNatsResources,
   ensureRunStream,
   natsNames,
+  openLeaseBucket,
   type NatsNames,
   runMigrations,
 } from '@assemblr/shared';
@@ -177,6 +178,8 @@ async function main(): Promise<void> {
     await seed(url);
     console.log(`seeded ${fmt(METRICS)} due metrics (one cron, one slot) in ${((performance.now() - t) / 1000).toFixed(1)} s; publish concurrency ${PUBLISH_CONCURRENCY}`);
     await ensureRunStream(await jetstreamManager(nc), names);
+    // As in a deployment with executors: the lease bucket exists, so the sweep reads a lease per run it requests.
+    await openLeaseBucket(nc, names, 30_000);
     await measure(url, names, nc);
   } finally {
     await deleteNatsResources(nc, names).catch(() => undefined);

@@ -148,7 +148,7 @@ describe('scheduler sweeps (Postgres + JetStream)', () => {
   });
 
   it('skips metrics that are running, leased, fresh for the slot or backing off, and advances them', async () => {
-    const [running, leased, fresh, failing, due] = await insertMetrics(5, scheduled('*/5 * * * *'), '2026-11-27T10:05:00Z');
+    const [running, leased, fresh, failing, due, released] = await insertMetrics(6, scheduled('*/5 * * * *'), '2026-11-27T10:05:00Z');
     await db.dataSource.query(
       `INSERT INTO metric_executions (metric_id, status, triggered_by, reason, started_at, completed_at) VALUES
          ($1, 'running', 'user', 'manual', '2026-11-27T10:04:00Z', NULL),
@@ -159,13 +159,16 @@ describe('scheduler sweeps (Postgres + JetStream)', () => {
     await db.dataSource.query(`UPDATE metrics SET consecutive_failures = 4 WHERE id = $1`, [failing]);
     const leases = await new Kvm(nats.nc).create(nats.names.leasesBucket, { ttl: 30_000, history: 1 });
     await leases.create(leased, 'executor-1');
+    await leases.create(released, 'executor-2');
+    await leases.delete(released); // a release marker is not a held lease
     const scheduler = await startScheduler();
     clock.set('2026-11-27T10:05:10Z');
 
     const reply = await scheduler.sweep();
 
-    expect(reply).toEqual({ checked: 5, triggered: 1, skipped: 4, triggeredMetricIds: [due] });
-    expect([...(await requestsPerMetric()).keys()]).toEqual([due]);
+    expect(reply).toMatchObject({ checked: 6, triggered: 2, skipped: 4 });
+    expect(new Set(reply.triggeredMetricIds)).toEqual(new Set([due, released]));
+    expect(new Set((await requestsPerMetric()).keys())).toEqual(new Set([due, released]));
     for (const id of [running, leased, fresh]) expect(await nextRunAt(id)).toBe('2026-11-27T10:10:00.000Z');
     // 4 failures → 8 min after 10:04:30 → first slot at or after 10:12:30
     expect(await nextRunAt(failing)).toBe('2026-11-27T10:15:00.000Z');
