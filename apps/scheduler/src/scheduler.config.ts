@@ -5,6 +5,11 @@ export const schedulerEnvSchema = z.object({
   ...commonEnvShape,
   /** Pause between timer sweeps; 0 turns the timer off (sweeps then only run on `scheduler.sweep` requests). */
   SCHEDULER_SWEEP_INTERVAL_MS: envInt(10_000, 0, 24 * 3600_000),
+  /**
+   * How often the scheduler looks for metrics whose policy is scheduled but whose next_run_at is NULL
+   * (an operator's hand edit) and gives them their next slot; 0 turns the scan off. A sequential scan.
+   */
+  SCHEDULER_ADOPT_INTERVAL_MS: envInt(60_000, 0, 24 * 3600_000),
   /** Due metrics claimed per transaction. */
   SCHEDULER_BATCH_SIZE: envInt(500, 1, 10_000),
   /** Claim transactions one sweep runs side by side (their SKIP LOCKED claims split the due rows). */

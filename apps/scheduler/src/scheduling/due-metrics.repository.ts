@@ -35,6 +35,13 @@ const CLAIM_ONE = `
   WITH d AS (SELECT ${CLAIMED} FROM metrics WHERE id = $1 FOR UPDATE)
   SELECT ${STATE_COLUMNS} FROM d`;
 
+// Scheduled by policy yet off the schedule: a hand edit from on_demand (the API computes next_run_at itself).
+const CLAIM_ORPHANS = `
+  SELECT id, execution_policy::text AS policy_json FROM metrics
+   WHERE next_run_at IS NULL AND execution_policy->>'mode' = 'scheduled'
+   LIMIT $1
+   FOR UPDATE SKIP LOCKED`;
+
 const ADVANCE = `
   UPDATE metrics AS m SET next_run_at = u.next_run_at
     FROM unnest($1::uuid[], $2::timestamptz[]) AS u(id, next_run_at)
@@ -65,6 +72,12 @@ export class DueMetricsRepository {
   async claimOne(tx: EntityManager, metricId: string): Promise<MetricScheduleState[]> {
     const rows: Row[] = await tx.query(CLAIM_ONE, [metricId]);
     return rows.map(toState);
+  }
+
+  /** Locks up to `limit` metrics whose stored policy says scheduled but whose `next_run_at` is NULL. */
+  async claimOrphans(tx: EntityManager, limit: number): Promise<{ metricId: string; policyJson: string }[]> {
+    const rows: Row[] = await tx.query(CLAIM_ORPHANS, [limit]);
+    return rows.map((row) => ({ metricId: row.id as string, policyJson: row.policy_json as string }));
   }
 
   /** Sets each claimed metric's `next_run_at` (null takes it off the schedule) in one statement. */

@@ -89,6 +89,17 @@ export class ScheduleDecider {
     return { action: 'run', slot, nextRunAt: following };
   }
 
+  /**
+   * When to first look at a metric that was put on a schedule behind the API's back (next_run_at NULL):
+   * its next slot with jitter, as the API computes on a policy change; null unless validly scheduled.
+   */
+  firstLook(metricId: string, policyJson: string): Date | null {
+    const parsed = this.policy(policyJson);
+    if (!parsed.ok || parsed.value.mode !== 'scheduled' || !parsed.value.schedule) return null;
+    const slots = this.slotsOf(parsed.value.schedule);
+    return slots.next && this.withJitter(slots.next, slots.nextLength, metricId);
+  }
+
   private policy(json: string): Validated<ExecutionPolicy> {
     let parsed = this.policies.get(json);
     if (!parsed) {

@@ -195,6 +195,20 @@ describe('scheduler sweeps (Postgres + JetStream)', () => {
     expect([...(await requestsPerMetric()).keys()]).toEqual([changed]);
   });
 
+  it('puts a metric that a hand edit made scheduled (next_run_at NULL) on the schedule at its next slot', async () => {
+    const [edited] = await insertMetrics(1, DEFAULT_EXECUTION_POLICY, null);
+    const [broken] = await insertMetrics(1, { ...scheduled('*/5 * * * *'), schedule: { cron: 'every day', timezone: 'UTC' } }, null);
+    const scheduler = await startScheduler();
+    await db.dataSource.query(`UPDATE metrics SET execution_policy = $2 WHERE id = $1`, [edited, JSON.stringify(scheduled('*/5 * * * *'))]);
+
+    await expect(scheduler.adoptHandScheduled()).resolves.toBe(1);
+    expect(await nextRunAt(edited)).toBe('2026-11-27T10:05:00.000Z');
+    expect(await nextRunAt(broken)).toBeNull();
+    await expect(scheduler.adoptHandScheduled()).resolves.toBe(0);
+    clock.set('2026-11-27T10:05:00Z');
+    await expect(scheduler.sweep()).resolves.toMatchObject({ triggered: 1, triggeredMetricIds: [edited] });
+  });
+
   it('scheduleMetricExecution decides for one metric', async () => {
     const [id] = await insertMetrics(1, scheduled('*/5 * * * *'), '2026-11-27T10:05:00Z');
     const scheduler = await startScheduler();

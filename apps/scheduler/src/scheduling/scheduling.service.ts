@@ -65,6 +65,22 @@ export class SchedulingService {
     return run;
   }
 
+  /**
+   * Gives metrics that a hand edit made scheduled (policy scheduled, next_run_at NULL) their next slot;
+   * returns how many. Rows with an unusable policy stay off the schedule.
+   */
+  async adoptHandScheduled(): Promise<number> {
+    const decider = new ScheduleDecider(this.clock.now(), this.rules);
+    const adopted = await this.dataSource.transaction(async (tx) => {
+      const rows = await this.repository.claimOrphans(tx, this.config.SCHEDULER_BATCH_SIZE);
+      const updates = rows.map((row) => ({ metricId: row.metricId, nextRunAt: decider.firstLook(row.metricId, row.policyJson) })).filter((u) => u.nextRunAt);
+      await this.repository.advance(tx, updates);
+      return updates.length;
+    });
+    if (adopted > 0) this.logger.info({ adopted }, 'metrics scheduled by hand edits put on the schedule');
+    return adopted;
+  }
+
   /** Resolves once no sweep of this process is running. */
   idle(): Promise<void> {
     return this.sweeping.then(() => undefined);

@@ -7,11 +7,13 @@ import { SchedulingService } from './scheduling.service';
 /**
  * Sweeps at start (catching up on slots missed while down) and then every SCHEDULER_SWEEP_INTERVAL_MS
  * after the previous sweep ended, so sweeps never pile up. Due-ness comes from the injected clock.
+ * Every SCHEDULER_ADOPT_INTERVAL_MS a tick first puts hand-scheduled metrics on the schedule.
  */
 @Injectable()
 export class SweepTimer implements OnApplicationBootstrap, OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private lastAdoptAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly scheduling: SchedulingService,
@@ -36,11 +38,20 @@ export class SweepTimer implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async tick(): Promise<void> {
     try {
+      await this.adoptWhenDue();
       await this.scheduling.sweep();
     } catch (err) {
       // The due rows stay due (the failed batch rolled back); the next tick retries them.
       this.logger.warn({ err }, 'timer sweep failed; retrying at the next tick');
     }
     this.schedule(this.config.SCHEDULER_SWEEP_INTERVAL_MS);
+  }
+
+  // A sequential scan, so on its own (longer) interval; elapsed real time, not the injected clock.
+  private async adoptWhenDue(): Promise<void> {
+    const interval = this.config.SCHEDULER_ADOPT_INTERVAL_MS;
+    if (interval === 0 || performance.now() - this.lastAdoptAt < interval) return;
+    this.lastAdoptAt = performance.now();
+    await this.scheduling.adoptHandScheduled();
   }
 }
