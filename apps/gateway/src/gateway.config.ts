@@ -12,6 +12,13 @@ export const gatewayEnvSchema = z.object({
   BLOCKING_READ_TIMEOUT_MS: envInt(10_000, 1, 120_000),
   /** How often cached views and definitions are revalidated against PostgreSQL (hand edits show within this). */
   CACHE_REVALIDATE_MS: envInt(2_000, 100, 600_000),
+  /** How many metrics (definition + latest result) and dashboards the read model keeps in memory (LRU). */
+  CACHE_MAX_METRICS: envInt(10_000, 1, 10_000_000),
+  CACHE_MAX_DASHBOARDS: envInt(2_000, 1, 1_000_000),
+  /** A burst of stale reads publishes one refresh per result; this replica re-publishes at most this often. */
+  REFRESH_DEDUPE_MS: envInt(15_000, 100, 600_000),
+  /** Comment lines keeping idle SSE streams open through proxies. */
+  SSE_HEARTBEAT_MS: envInt(15_000, 100, 600_000),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1024, 64 * 1_048_576),
   /** How long the cron endpoint waits for a scheduler replica to finish its sweep before answering 503. */
   SCHEDULER_SWEEP_TIMEOUT_MS: envInt(30_000, 1, 600_000),

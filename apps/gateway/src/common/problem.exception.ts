@@ -20,6 +20,8 @@ export class ProblemException extends Error {
     readonly code: ProblemCode,
     readonly detail: string,
     readonly errors?: FieldError[],
+    /** Extension members of the problem document (RFC 9457 §3.2), e.g. `dependents` on a 409. */
+    readonly extensions?: Record<string, unknown>,
   ) {
     super(detail);
     this.name = 'ProblemException';
@@ -33,4 +35,22 @@ export class ProblemException extends Error {
   static notFound(what: string, id: string): ProblemException {
     return new ProblemException('not_found', `${what} ${id} does not exist`);
   }
+
+  /** A path parameter that is not a UUID: 400 naming the parameter. */
+  static malformedId(param: string): ProblemException {
+    return new ProblemException('malformed_id', `${param} must be a UUID`, [{ path: param, message: 'must be a UUID' }]);
+  }
+
+  /** Something still depends on what is being deleted: 409 listing the dependents. */
+  static dependents(what: string, dependents: Dependent[]): ProblemException {
+    const listed = dependents.map((d) => `${d.kind} "${d.name}" (${d.id})`).join(', ');
+    return new ProblemException('conflict', `${what} is still used by ${listed}`, undefined, { dependents });
+  }
+}
+
+/** One thing that blocks a delete (named in a 409). */
+export interface Dependent {
+  kind: 'metric' | 'dashboard';
+  id: string;
+  name: string;
 }

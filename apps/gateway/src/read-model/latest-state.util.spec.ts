@@ -1,0 +1,30 @@
+import type { LatestState } from './read-model.types';
+import { sameLatest, withCompleted, withFailure } from './latest-state.util';
+
+const at = (s: number) => new Date(Date.UTC(2026, 10, 27, 10, 0, s));
+const base: LatestState = { completed: { executionId: 'e1', completedAt: at(10), result: 1 }, failure: null };
+
+describe('latest state transitions', () => {
+  it('swaps in a newer completed result and drops failures older than it', () => {
+    const failed = withFailure(base, { executionId: 'f1', at: at(20), message: 'x' })!;
+    expect(failed.failure?.executionId).toBe('f1');
+    const next = withCompleted(failed, { executionId: 'e2', completedAt: at(30), result: 2 })!;
+    expect(next).toEqual({ completed: { executionId: 'e2', completedAt: at(30), result: 2 }, failure: null });
+  });
+
+  it('ignores an older or repeated completion (events out of order, redelivered)', () => {
+    expect(withCompleted(base, { executionId: 'e0', completedAt: at(5), result: 0 })).toBeNull();
+    expect(withCompleted(base, { executionId: 'e1', completedAt: at(10), result: 1 })).toBeNull();
+  });
+
+  it('ignores a failure older than the result or than the known failure', () => {
+    expect(withFailure(base, { executionId: 'f0', at: at(5), message: 'x' })).toBeNull();
+    const failed = withFailure(base, { executionId: 'f2', at: at(40), message: 'new' })!;
+    expect(withFailure(failed, { executionId: 'f1', at: at(20), message: 'old' })).toBeNull();
+  });
+
+  it('compares by execution ids and times', () => {
+    expect(sameLatest(base, { completed: { ...base.completed!, result: 'other object' }, failure: null })).toBe(true);
+    expect(sameLatest(base, { completed: { ...base.completed!, completedAt: at(11) }, failure: null })).toBe(false);
+  });
+});
