@@ -42,6 +42,32 @@ describe('scheduled runs end to end (gateway + executor + scheduler)', () => {
       expect(result.result).toEqual({ value: 7 });
     });
 
+    it('through the API: a scheduled metric runs by itself; nextRunAt and consecutiveFailures track it', async () => {
+      const dataSourceId = (await stack.api('POST', '/api/data-sources', { name: 'demo', kind: 'demo', config: {} })).body.id;
+      const create = (name: string, definition: Record<string, unknown>) =>
+        stack.api('POST', '/api/metrics', { name, dataSourceId, definition, executionPolicy: { mode: 'scheduled', schedule: yearly.schedule } });
+      const ok = await create('Scheduled ok', { value: 5 });
+      const failing = await create('Scheduled failing', { fail: true });
+      expect([ok.status, failing.status]).toEqual([201, 201]);
+      expect(ok.body.consecutiveFailures).toBe(0);
+
+      const nextYear = /-12-31T23:00:00\.000Z$/;
+      await expectEventually(async () => {
+        const [a, b] = await Promise.all([stack.api('GET', `/api/metrics/${ok.body.id}`), stack.api('GET', `/api/metrics/${failing.body.id}`)]);
+        expect(a.body).toMatchObject({ consecutiveFailures: 0, nextRunAt: expect.stringMatching(nextYear) });
+        expect(b.body).toMatchObject({ consecutiveFailures: 1, nextRunAt: expect.stringMatching(nextYear) });
+      });
+      const history = await stack.api('GET', `/api/metrics/${ok.body.id}/executions`);
+      expect(history.body).toEqual([expect.objectContaining({ status: 'completed', triggeredBy: 'system', reason: 'schedule' })]);
+      const view = await stack.api('GET', `/api/metrics/${ok.body.id}/result`);
+      expect(view.body).toMatchObject({ state: 'fresh', result: { value: 5 } });
+
+      // switching to on_demand takes it off the schedule
+      const patched = await stack.api('PATCH', `/api/metrics/${ok.body.id}`, { executionPolicy: { mode: 'on_demand' } });
+      expect(patched.status).toBe(200);
+      expect(patched.body.nextRunAt ?? null).toBeNull();
+    });
+
     it('leaves on-demand metrics alone', async () => {
       const metricId = await stack.factories.metric({ definition: { value: 1 } });
       const scheduled = await stack.factories.metric({ policy: yearly, nextRunAt: new Date() });
