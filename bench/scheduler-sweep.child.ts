@@ -14,8 +14,12 @@ export interface SweepChildReport {
   triggered: number;
   baselineRssMb: number;
   peakRssMb: number;
+  /** Peak V8 heap in use during the sweep (sampled). */
+  peakHeapMb: number;
   /** Heap still in use after the sweep and a full GC: what a sweep leaves behind. */
   heapAfterGcMb: number;
+  /** Largest live heap seen by a forced full GC every 2 s during the sweep: what a sweep holds. */
+  retainedPeakMb: number;
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1_048_576) * 10) / 10;
@@ -34,13 +38,24 @@ async function sweepOnce(scheduling: SchedulingService): Promise<SweepChildRepor
   global.gc?.();
   const baseline = process.memoryUsage().rss;
   let peak = baseline;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  let peakHeap = process.memoryUsage().heapUsed;
+  const sampler = setInterval(() => {
+    const usage = process.memoryUsage();
+    peak = Math.max(peak, usage.rss);
+    peakHeap = Math.max(peakHeap, usage.heapUsed);
+  }, 50);
+  let retained = 0;
+  const probe = setInterval(() => {
+    global.gc?.();
+    retained = Math.max(retained, process.memoryUsage().heapUsed);
+  }, 2000);
   const cpu = process.cpuUsage();
   const start = performance.now();
   const reply = await scheduling.sweep();
   const sweepMs = performance.now() - start;
   const used = process.cpuUsage(cpu);
   clearInterval(sampler);
+  clearInterval(probe);
   peak = Math.max(peak, process.memoryUsage().rss);
   global.gc?.();
   return {
@@ -50,7 +65,9 @@ async function sweepOnce(scheduling: SchedulingService): Promise<SweepChildRepor
     triggered: reply.triggered,
     baselineRssMb: mb(baseline),
     peakRssMb: mb(peak),
+    peakHeapMb: mb(peakHeap),
     heapAfterGcMb: mb(process.memoryUsage().heapUsed),
+    retainedPeakMb: mb(retained),
   };
 }
 

@@ -139,7 +139,7 @@ async function measure(url: string, names: NatsNames, nc: NatsConnection): Promi
         `round ${round}: dispatched ${fmt(report.triggered)} of ${fmt(report.checked)} due (stream got ${fmt(queued)}) in ${(report.sweepMs / 1000).toFixed(2)} s = ${fmt(rate)} req/s; ` +
           `raw ${fmt(before.rate)} / ${fmt(after.rate)} msg/s → ratio ${(rate / raw).toFixed(2)}; ` +
           `CPU ${((report.cpuMs * 1000) / report.triggered).toFixed(0)} µs/request vs raw ${((before.cpuMsPerK + after.cpuMsPerK) / 2).toFixed(0)} µs/msg; ` +
-          `RSS ${report.baselineRssMb} → peak ${report.peakRssMb} MB, heap after GC ${report.heapAfterGcMb} MB`,
+          `RSS ${report.baselineRssMb} → peak ${report.peakRssMb} MB, heap peak ${report.peakHeapMb} MB (live after forced GCs ≤ ${report.retainedPeakMb} MB, after the sweep ${report.heapAfterGcMb} MB)`,
       );
       before = after;
     }
