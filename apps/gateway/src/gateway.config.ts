@@ -22,6 +22,8 @@ export const gatewayEnvSchema = z.object({
   BODY_LIMIT_BYTES: envInt(1_048_576, 1024, 64 * 1_048_576),
   /** How long /api/chat waits for a chat replica (which may itself await a run and a language model). */
   CHAT_TIMEOUT_MS: envInt(30_000, 100, 300_000),
+  /** How long the cron endpoint waits for a scheduler replica to finish its sweep before answering 503. */
+  SCHEDULER_SWEEP_TIMEOUT_MS: envInt(30_000, 1, 600_000),
 });
 
 export type GatewayConfig = Readonly<z.infer<typeof gatewayEnvSchema>> & { ASSEMBLR_API_TOKEN: string; tokenGenerated: boolean };

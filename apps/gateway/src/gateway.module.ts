@@ -11,6 +11,7 @@ import { DataSourcesModule } from './data-sources/data-sources.module';
 import { GATEWAY_CONFIG } from './gateway.tokens';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { SchedulerModule } from './scheduler/scheduler.module';
 
 @Module({})
 export class GatewayModule {
@@ -24,7 +25,7 @@ export class GatewayModule {
         MetricsModule,
         DashboardsModule,
         ChatModule,
-        // the scheduler (cron endpoint) module is added here by its issue
+        SchedulerModule,
       ],
       providers: [
         { provide: GATEWAY_CONFIG, useValue: config },

@@ -77,6 +77,8 @@ export interface SweepReply {
   triggered: number;
   skipped: number;
   triggeredMetricIds: string[];
+  /** Set when more metrics were triggered than the reply lists (the list is capped to stay small). */
+  triggeredMetricIdsTruncated?: boolean;
 }
 
 export const chatAskSchema = z.strictObject({

@@ -1,0 +1,28 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { NATS_CONNECTION, NATS_NAMES, type NatsNames, readReply, ServiceError, type SweepReply, type SweepRequest } from '@assemblr/shared';
+import type { GatewayConfig } from '../gateway.config';
+import { GATEWAY_CONFIG } from '../gateway.tokens';
+
+/** Asks one scheduler replica (queue group) to sweep now, over `scheduler.sweep`. */
+@Injectable()
+export class SchedulerClientService {
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(NATS_NAMES) private readonly names: NatsNames,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  /** The sweep's counts; `unavailable` when no scheduler answers within SCHEDULER_SWEEP_TIMEOUT_MS. */
+  async sweep(request: SweepRequest): Promise<SweepReply> {
+    const timeout = this.config.SCHEDULER_SWEEP_TIMEOUT_MS;
+    let reply;
+    try {
+      reply = await this.nc.request(this.names.schedulerSweep, JSON.stringify(request), { timeout });
+    } catch {
+      // No responders (no scheduler running) or a timeout: either way nobody swept for us.
+      throw new ServiceError('unavailable', `no scheduler answered within ${timeout} ms; scheduled metrics are swept when one runs`);
+    }
+    return readReply<SweepReply>(reply);
+  }
+}
