@@ -36,6 +36,16 @@ describe('cron endpoint /api/scheduler/run', () => {
     }
   });
 
+  it('takes a POST with a JSON content type and no body (as cron services send it) as an empty request', async () => {
+    const res = await stack.api('POST', '/api/scheduler/run', undefined, { headers: { 'content-type': 'application/json' }, raw: '' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ triggeredMetricIds: expect.any(Array) });
+    // elsewhere an empty JSON body is still a 400 naming the body
+    const elsewhere = await stack.api('POST', '/api/dashboards', undefined, { headers: { 'content-type': 'application/json' }, raw: '' });
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body).toMatchObject({ errors: [{ path: '(body)' }] });
+  });
+
   it('triggers every due scheduled metric once; calling again at once triggers nothing new', async () => {
     const due = await stack.factories.metric({ policy: everyMinute, nextRunAt: new Date(Date.now() - 1000) });
     const notDue = await stack.factories.metric({ policy: everyMinute, nextRunAt: new Date(Date.now() + 3600_000) });

@@ -84,9 +84,9 @@ export class TestStack {
       }
       if (services.includes('gateway')) {
         const app = await createGatewayApp(loadGatewayConfig(env), logger('gateway'), options.clock);
-        await app.listen(0, '127.0.0.1');
         stack.gateway = app;
         stack.apps.push({ name: 'gateway', app });
+        await app.listen(0, '127.0.0.1');
         stack.baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
       }
       return stack;

@@ -22,6 +22,15 @@ describe('run rules', () => {
     expect(decideRun(request('schedule', 3), { policy, lastCompletedAt: null, lastVerdictAt: null }, now)).toBe('run');
   });
 
+  it('runs every slot of a schedule whose ttl equals its period, skips a slot the result still covers', () => {
+    const every5 = { ...DEFAULT_EXECUTION_POLICY, mode: 'scheduled' as const, schedule: { cron: '*/5 * * * *', timezone: 'UTC' }, ttlSeconds: 300, maxStalenessSeconds: 3600 };
+    const slotRequest = { reason: 'schedule' as const, requestedAt: '2026-03-01T12:00:00.500Z', slot: '2026-03-01T12:00:00.000Z' };
+    // the 11:55 result is 299.5 s old: fresh, but it expires before 12:05, so the 12:00 slot runs
+    expect(decideRun(slotRequest, { policy: every5, lastCompletedAt: new Date('2026-03-01T11:55:01Z'), lastVerdictAt: new Date('2026-03-01T11:55:01Z') }, now)).toBe('run');
+    // a refresh at 12:00:00.2 (after the slot, before the request) is not a verdict after the request but covers the slot
+    expect(decideRun(slotRequest, { policy: every5, lastCompletedAt: new Date('2026-03-01T12:00:00.200Z'), lastVerdictAt: new Date('2026-03-01T12:00:00.200Z') }, now)).toBe('fresh');
+  });
+
   it('lets a failure that is a verdict answer, a fresh older result still counts as fresh', () => {
     expect(decideRun(request('manual', 10), { policy, lastCompletedAt: at(30), lastVerdictAt: at(2) }, now)).toBe('answered');
   });

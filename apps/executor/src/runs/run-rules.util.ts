@@ -1,4 +1,13 @@
-import { assessFreshness, type ExecutionPolicy, type ExecutionStatus, type FailureKind, type RunRequest, VERDICT_FAILURE_KINDS } from '@assemblr/shared';
+import {
+  assessFreshness,
+  type ExecutionPolicy,
+  type ExecutionStatus,
+  type FailureKind,
+  nextCronSlot,
+  resultCoversSlot,
+  type RunRequest,
+  VERDICT_FAILURE_KINDS,
+} from '@assemblr/shared';
 
 export interface MetricRunState {
   policy: ExecutionPolicy;
@@ -15,12 +24,19 @@ export type RunDecision = 'run' | 'answered' | 'fresh';
  * (API.md: requests that arrive while a run is running are answered by that run), whether it completed
  * or failed on its own; infrastructure failures (lease lost, abandoned, shutdown) do not count. Requests
  * other than `manual` ones are also satisfied by a result that is fresh under the metric's policy
- * (at-least-once delivery, exactly-one effect); a manual refresh always runs.
+ * (at-least-once delivery, exactly-one effect); a manual refresh always runs. A scheduled slot's request
+ * uses the scheduler's rule (`resultCoversSlot`), so a metric whose ttl equals its cron period still
+ * runs every slot.
  */
-export function decideRun(request: Pick<RunRequest, 'reason' | 'requestedAt'>, state: MetricRunState, now: Date): RunDecision {
+export function decideRun(request: Pick<RunRequest, 'reason' | 'requestedAt' | 'slot'>, state: MetricRunState, now: Date): RunDecision {
   if (answers(state.lastVerdictAt, request.requestedAt)) return 'answered';
-  if (request.reason !== 'manual' && assessFreshness(state.policy, state.lastCompletedAt, now).state === 'fresh') return 'fresh';
-  return 'run';
+  if (request.reason === 'manual') return 'run';
+  const schedule = state.policy.schedule;
+  if (request.reason === 'schedule' && request.slot && schedule) {
+    const slot = new Date(request.slot);
+    return resultCoversSlot(state.policy, state.lastCompletedAt, slot, nextCronSlot(schedule, slot), now) ? 'fresh' : 'run';
+  }
+  return assessFreshness(state.policy, state.lastCompletedAt, now).state === 'fresh' ? 'fresh' : 'run';
 }
 
 export function answers(finishedAt: Date | null | undefined, requestedAt: string): boolean {

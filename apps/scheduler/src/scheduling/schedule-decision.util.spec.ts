@@ -1,5 +1,5 @@
 import { DEFAULT_EXECUTION_POLICY, type ExecutionPolicy, ManualClock } from '@assemblr/shared';
-import { backoffEnd, coversSlot, type MetricScheduleState, ScheduleDecider, type ScheduleRules } from './schedule-decision.util';
+import { backoffEnd, type MetricScheduleState, ScheduleDecider, type ScheduleRules } from './schedule-decision.util';
 
 const rules: ScheduleRules = { maxJitterMs: 0, backoff: { baseMs: 60_000, capMs: 3_600_000 } };
 const id = '6f1c1c7e-8a8e-4a55-9d0c-1b2f3e4d5a6b';
@@ -194,14 +194,3 @@ describe('ScheduleDecider', () => {
   });
 });
 
-describe('coversSlot', () => {
-  const p = { ttlSeconds: 300, maxStalenessSeconds: 3600 };
-  it('needs a fresh result computed at or after the slot', () => {
-    const slot = at('2026-11-27T10:05:00Z');
-    const now = at('2026-11-27T10:06:00Z');
-    expect(coversSlot(p, null, slot, now)).toBe(false);
-    expect(coversSlot(p, at('2026-11-27T10:04:59Z'), slot, now)).toBe(false);
-    expect(coversSlot(p, slot, slot, now)).toBe(true);
-    expect(coversSlot({ ttlSeconds: 10, maxStalenessSeconds: 10 }, slot, slot, now)).toBe(false);
-  });
-});

@@ -1,5 +1,5 @@
 import {
-  assessFreshness,
+  resultCoversSlot,
   type BackoffOptions,
   currentCronSlot,
   type ExecutionPolicy,
@@ -81,7 +81,7 @@ export class ScheduleDecider {
     if (state.inFlight) return { action: 'skip', reason: 'running', nextRunAt: following };
     // A never-run metric created before its cron's first slot still needs a name for its request.
     const slot = slots.current ?? state.nextRunAt ?? this.now;
-    if (coversSlot(policy, state.lastCompletedAt, slot, this.now)) return { action: 'skip', reason: 'fresh', nextRunAt: following };
+    if (resultCoversSlot(policy, state.lastCompletedAt, slot, slots.next, this.now)) return { action: 'skip', reason: 'fresh', nextRunAt: following };
     const backoffUntil = backoffEnd(state, this.rules.backoff);
     if (backoffUntil && backoffUntil > this.now) {
       return { action: 'skip', reason: 'backoff', nextRunAt: this.firstSlotAtOrAfter(policy.schedule, backoffUntil, state.metricId) };
@@ -135,16 +135,6 @@ export class ScheduleDecider {
   }
 }
 
-/**
- * The latest result already serves this slot: it is fresh and was computed at or after the slot's
- * time (e.g. by a reader's refresh just before the slot's jittered run). A result from an earlier
- * slot never does, even inside its ttl: otherwise a metric whose ttl equals its cron period would
- * run only every other slot.
- */
-export function coversSlot(policy: Pick<ExecutionPolicy, 'ttlSeconds' | 'maxStalenessSeconds'>, lastCompletedAt: Date | null, slot: Date, now: Date): boolean {
-  if (!lastCompletedAt || lastCompletedAt < slot) return false;
-  return assessFreshness(policy, lastCompletedAt, now).state === 'fresh';
-}
 
 /** End of the failure backoff, counted from the newest failure; null without a failure streak. */
 export function backoffEnd(state: Pick<MetricScheduleState, 'consecutiveFailures' | 'lastFailedAt'>, options: BackoffOptions): Date | null {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { nextCronSlot, type Schedule } from './cron.util';
 import type { ExecutionPolicy } from './execution-policy';
+import { assessFreshness } from './freshness.util';
 
 /**
  * Deterministic per-metric offset in [0, min(maxJitterMs, slot length)) so that thousands of metrics
@@ -39,4 +40,23 @@ export function nextSlotWithJitter(schedule: Schedule, after: Date, metricId: st
   const following = nextCronSlot(schedule, slot);
   const slotLength = following ? following.getTime() - slot.getTime() : Number.POSITIVE_INFINITY;
   return new Date(slot.getTime() + slotJitterMs(metricId, maxJitterMs, slotLength));
+}
+
+/**
+ * Whether the latest result already serves a due scheduled slot, so the slot's run can be skipped. It
+ * must be fresh now and either computed at or after the slot (e.g. by a reader's refresh just before
+ * it), or stay fresh until the following slot. The second clause keeps the API's "skip when fresh"
+ * without its classic trap: with `*∕5` and ttl 300 the previous slot's result is still fresh (299 s)
+ * when the next slot comes, and skipping it would run the metric only every other slot.
+ */
+export function resultCoversSlot(
+  policy: Pick<ExecutionPolicy, 'ttlSeconds' | 'maxStalenessSeconds'>,
+  lastCompletedAt: Date | null,
+  slot: Date,
+  followingSlot: Date | null,
+  now: Date,
+): boolean {
+  if (!lastCompletedAt || assessFreshness(policy, lastCompletedAt, now).state !== 'fresh') return false;
+  if (lastCompletedAt.getTime() >= slot.getTime()) return true;
+  return followingSlot !== null && lastCompletedAt.getTime() + policy.ttlSeconds * 1000 >= followingSlot.getTime();
 }
