@@ -58,17 +58,11 @@ export class MetricValuesService {
   }
 
   /**
-   * The executor's verdict when it speaks of exactly the result we serve; otherwise the same rule, here.
-   * PostgreSQL wins a disagreement: the executor's read model does not see an operator's hand edit of
-   * `completed_at`, or a run that completed since.
+   * The executor's verdict (it reads PostgreSQL, hand edits included) when it speaks of the execution we
+   * serve; otherwise, e.g. a run that completed between the two reads, the same rule here.
    */
   private stateOf(metric: CatalogMetric, completed: ExecutionRecord | null, item: FreshnessItem | undefined): FreshnessState {
-    const sameResult =
-      item !== undefined &&
-      item.state !== 'unknown' &&
-      item.executionId === (completed?.id ?? null) &&
-      (item.computedAt === null ? null : Date.parse(item.computedAt)) === (completed?.completedAt?.getTime() ?? null);
-    if (sameResult) return item.state as FreshnessState;
+    if (item && item.state !== 'unknown' && item.executionId === (completed?.id ?? null)) return item.state;
     return assessFreshness(metric.policy, completed?.completedAt ?? null, this.clock.now()).state;
   }
 
