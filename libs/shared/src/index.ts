@@ -10,6 +10,8 @@ export * from './policy/backoff.util';
 export * from './nats/nats-names';
 export * from './nats/messages';
 export * from './nats/service-errors';
+export * from './nats/request-reply';
+export * from './nats/run-request-publisher';
 export * from './nats/nats-connection';
 export * from './database/entities/data-source.entity';
 export * from './database/entities/metric.entity';

@@ -1,7 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { jetstreamManager } from '@nats-io/jetstream';
 import pino from 'pino';
-import { type ChatAskReply, ensureRunStream, ExecutionStore, readReply, type RunRequest } from '@assemblr/shared';
+import { type ChatAskReply, ExecutionStore, readReply, type RunRequest } from '@assemblr/shared';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database';
 import { expectEventually } from '../../../../test/support/expect-eventually';
 import { Factories } from '../../../../test/support/factories';
@@ -10,7 +10,7 @@ import { createChatApp } from '../chat.app';
 import { loadChatConfig } from '../chat.config';
 
 // The chat service alone on real PostgreSQL and NATS, no executor: freshness is assessed locally, and the
-// run requests it publishes are read back from the stream.
+// run requests it publishes are read back from the stream (which chat creates: no executor has).
 describe('chat service without an executor (int)', () => {
   let db: TestDatabase;
   let nats: TestNats;
@@ -22,7 +22,6 @@ describe('chat service without an executor (int)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     nats = await createTestNats();
-    await ensureRunStream(await jetstreamManager(nats.nc), nats.names);
     const config = loadChatConfig({
       DATABASE_URL: db.url,
       NATS_URL: TEST_NATS_URL,

@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { type FreshnessItem, type FreshnessReply, LOGGER, type Logger, NATS_CONNECTION, NATS_NAMES, type NatsNames, readReply } from '@assemblr/shared';
+import {
+  type FreshnessItem,
+  type FreshnessReply,
+  type FreshnessRequest,
+  LOGGER,
+  type Logger,
+  NATS_CONNECTION,
+  NATS_NAMES,
+  type NatsNames,
+  requestJson,
+} from '@assemblr/shared';
 import type { ChatConfig } from '../chat.config';
 import { CHAT_CONFIG } from '../chat.tokens';
 
@@ -20,14 +30,12 @@ export class FreshnessClient {
   async query(metricIds: readonly string[]): Promise<Map<string, FreshnessItem> | null> {
     if (metricIds.length === 0) return new Map();
     try {
-      const reply = await this.nc.request(this.names.freshness, JSON.stringify({ metricIds: metricIds.slice(0, MAX_PER_REQUEST) }), {
-        timeout: this.config.CHAT_FRESHNESS_TIMEOUT_MS,
-      });
-      const body = readReply<FreshnessReply>(reply);
+      const request: FreshnessRequest = { metricIds: metricIds.slice(0, MAX_PER_REQUEST) };
+      const body = await requestJson<FreshnessReply>(this.nc, this.names.freshness, request, this.config.CHAT_FRESHNESS_TIMEOUT_MS);
       if (!Array.isArray(body?.metrics)) throw new Error('freshness reply without a metrics list');
       return new Map(body.metrics.filter((m) => typeof m?.metricId === 'string').map((m) => [m.metricId, m]));
     } catch (err) {
-      this.logger.debug({ err: String(err) }, 'metrics.freshness unanswered: assessing freshness locally');
+      this.logger.debug({ err: String(err), cause: err instanceof Error && err.cause ? String(err.cause) : undefined }, 'metrics.freshness unanswered: assessing freshness locally');
       return null;
     }
   }

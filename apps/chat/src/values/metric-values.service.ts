@@ -3,6 +3,7 @@ import {
   assessFreshness,
   CLOCK,
   type Clock,
+  coldRunMsgId,
   type ExecutionRecord,
   ExecutionStore,
   type FreshnessItem,
@@ -11,6 +12,7 @@ import {
   LOGGER,
   type Logger,
   ServiceError,
+  staleRunMsgId,
 } from '@assemblr/shared';
 import type { MetricOutcome, MetricRef, RunFailure, ServedValue } from '../answer/outcome.types';
 import type { CatalogMetric } from '../catalog/catalog.types';
@@ -51,31 +53,25 @@ export class MetricValuesService {
     if (served && state === 'fresh') return { kind: 'cached', metric: ref, served, lastError };
     if (served && state === 'stale') {
       // One background refresh per served execution, however many people ask.
-      const refreshRequested = await this.runs.request(metric.id, 'stale_refresh', `${metric.id}:stale:${served.executionId}`);
+      const refreshRequested = await this.runs.request(metric.id, 'stale_refresh', staleRunMsgId(metric.id, served.executionId));
       return { kind: 'refreshing', metric: ref, served, refreshRequested, lastError };
     }
     return this.runNow(metric, ref, served, latest?.failure?.id ?? null);
   }
 
   /**
-   * The executor's verdict when it speaks of exactly the result we serve; otherwise the same rule, here.
-   * PostgreSQL wins a disagreement: the executor's read model does not see an operator's hand edit of
-   * `completed_at`, or a run that completed since.
+   * The executor's verdict (it reads PostgreSQL, hand edits included) when it speaks of the execution we
+   * serve; otherwise, e.g. a run that completed between the two reads, the same rule here.
    */
   private stateOf(metric: CatalogMetric, completed: ExecutionRecord | null, item: FreshnessItem | undefined): FreshnessState {
-    const sameResult =
-      item !== undefined &&
-      item.state !== 'unknown' &&
-      item.executionId === (completed?.id ?? null) &&
-      (item.computedAt === null ? null : Date.parse(item.computedAt)) === (completed?.completedAt?.getTime() ?? null);
-    if (sameResult) return item.state as FreshnessState;
+    if (item && item.state !== 'unknown' && item.executionId === (completed?.id ?? null)) return item.state;
     return assessFreshness(metric.policy, completed?.completedAt ?? null, this.clock.now()).state;
   }
 
   private async runNow(metric: CatalogMetric, ref: MetricRef, lastGood: ServedValue | null, failureId: string | null): Promise<MetricOutcome> {
     const known = { completedId: lastGood?.executionId ?? null, failureId };
     // Keyed by what the request is about: asks racing on the same expired result coalesce into one run.
-    const msgId = `${metric.id}:cold:${known.completedId ?? 'none'}:${known.failureId ?? 'none'}`;
+    const msgId = coldRunMsgId(metric.id, known.completedId, known.failureId);
     if (metric.policy.onExpired === 'loading') {
       const runRequested = await this.runs.request(metric.id, 'cold_load', msgId);
       return { kind: 'loading', metric: ref, lastGood, runRequested, waitedMs: null };

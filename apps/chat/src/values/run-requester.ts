@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { type JetStreamClient, jetstream } from '@nats-io/jetstream';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
 import {
   CLOCK,
@@ -15,10 +13,8 @@ import {
   type NatsNames,
   parseMessage,
   type RunReason,
-  type RunRequest,
+  RunRequestPublisher,
 } from '@assemblr/shared';
-
-const PUBLISH_TIMEOUT_MS = 5_000;
 
 export type RunResult =
   | { kind: 'completed'; executionId: string }
@@ -35,7 +31,7 @@ export interface KnownExecutions {
 /** Requests runs on the METRIC_RUNS stream and, when asked, waits for their outcome event. */
 @Injectable()
 export class RunRequester {
-  private readonly js: JetStreamClient;
+  private readonly publisher: RunRequestPublisher;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
@@ -44,15 +40,17 @@ export class RunRequester {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly store: ExecutionStore,
   ) {
-    this.js = jetstream(nc);
+    this.publisher = new RunRequestPublisher(nc, names, clock);
   }
 
-  /** Publishes a user-triggered run request; `msgId` dedupes it inside the stream's window. False if it failed. */
+  /**
+   * Publishes a run request (creating the run stream if no executor has yet); `msgId` dedupes it inside
+   * the stream's window. False if it failed.
+   */
   async request(metricId: string, reason: Extract<RunReason, 'stale_refresh' | 'cold_load'>, msgId: string): Promise<boolean> {
-    // 'system' like the gateway's reads: the person asked a question, not for a run.
-    const request: RunRequest = { requestId: randomUUID(), metricId, triggeredBy: 'system', reason, requestedAt: this.clock.now().toISOString() };
     try {
-      await this.js.publish(this.names.runSubject(metricId), JSON.stringify(request), { msgID: msgId, timeout: PUBLISH_TIMEOUT_MS });
+      // 'system' like the gateway's reads: the person asked a question, not for a run.
+      await this.publisher.publish(metricId, { triggeredBy: 'system', reason, msgId });
       return true;
     } catch (err) {
       this.logger.warn({ err: String(err), metricId, reason }, 'run request could not be published');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Kvm } from '@nats-io/kv';
-import { type FreshnessReply, latestRecordSchema, readReply, ServiceError } from '@assemblr/shared';
+import { type FreshnessReply, type LatestRecord, latestRecordSchema, readReply, ServiceError } from '@assemblr/shared';
+import { expectEventually } from '../../../../test/support/expect-eventually';
 import { collectEvents, publishRunRequest, runRequest } from '../../../../test/support/run-requests';
 import { TestStack } from '../../../../test/support/stack';
 
@@ -23,6 +24,11 @@ describe('metrics.freshness (real NATS + Postgres)', () => {
     );
     return rows[0].id;
   }
+
+  const latestEntry = async (metricId: string): Promise<LatestRecord | null> => {
+    const entry = await (await new Kvm(stack.nc).open(stack.names.latestBucket)).get(metricId);
+    return entry && entry.operation === 'PUT' ? latestRecordSchema.parse(entry.json()) : null;
+  };
 
   const ask = async (body: unknown): Promise<FreshnessReply> =>
     readReply<FreshnessReply>(await stack.nc.request(stack.names.freshness, JSON.stringify(body), { timeout: 5000 }));
@@ -52,10 +58,32 @@ describe('metrics.freshness (real NATS + Postgres)', () => {
     expect(reply.metrics[1].lastError).toMatchObject({ executionId: failedAfter, message: 'source down' });
     expect(reply.metrics[3]).toMatchObject({ executionId: null, computedAt: null, ageSeconds: null });
 
-    // the read model was filled from Postgres on the way
-    const entry = await (await new Kvm(stack.nc).open(stack.names.latestBucket)).get(fresh);
-    expect(latestRecordSchema.parse(entry!.json()).completed?.executionId).toBe(freshRun);
-    expect(await (await new Kvm(stack.nc).open(stack.names.latestBucket)).get(unknown)).toBeNull();
+    // the read model was filled from Postgres on the way (in the background), never for an unknown metric
+    await expectEventually(async () => expect((await latestEntry(fresh))?.completed?.executionId).toBe(freshRun));
+    expect(await latestEntry(unknown)).toBeNull();
+  });
+
+  it('honours an operator hand-editing completed_at, and repairs the read model to match', async () => {
+    const metricId = await stack.factories.metric({ policy });
+    const events = collectEvents(stack.nc, stack.names);
+    await publishRunRequest(stack.nc, stack.names, runRequest(metricId));
+    const completed = await events.next((e) => e.metricId === metricId && e.type === 'completed');
+    events.stop();
+    expect((await ask({ metricIds: [metricId] })).metrics[0]).toMatchObject({ state: 'fresh', executionId: completed.executionId });
+    await expectEventually(async () => expect((await latestEntry(metricId))?.completed?.executionId).toBe(completed.executionId));
+
+    const edit = (interval: string) =>
+      stack.db.dataSource.query(`UPDATE metric_executions SET completed_at = now() - $2::interval WHERE id = $1`, [completed.executionId, interval]);
+    await edit('10 minutes');
+    const stale = (await ask({ metricIds: [metricId] })).metrics[0];
+    expect(stale).toMatchObject({ state: 'stale', executionId: completed.executionId });
+    expect(stale.ageSeconds).toBeGreaterThanOrEqual(600);
+    await edit('2 hours');
+    expect((await ask({ metricIds: [metricId] })).metrics[0]).toMatchObject({ state: 'expired', executionId: completed.executionId });
+    await expectEventually(async () => {
+      const entry = await latestEntry(metricId);
+      expect(Date.now() - Date.parse(entry!.completed!.completedAt)).toBeGreaterThan(7_000_000);
+    });
   });
 
   it('says when a run is in progress', async () => {

@@ -1,25 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
-import {
-  decodeJson,
-  freshnessRequestSchema,
-  LOGGER,
-  type Logger,
-  NATS_CONNECTION,
-  NATS_NAMES,
-  type NatsNames,
-  parseMessage,
-  QUEUE_GROUPS,
-  respondWithError,
-  respondWithJson,
-  ServiceError,
-} from '@assemblr/shared';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { freshnessRequestSchema, LOGGER, type Logger, NATS_CONNECTION, NATS_NAMES, type NatsNames, QUEUE_GROUPS, type RequestServer, serveRequests } from '@assemblr/shared';
 import { FreshnessService } from './freshness.service';
 
 /** `metrics.freshness` request/reply in the executor queue group: validate, assess, reply. */
 @Injectable()
 export class FreshnessResponder implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private subscription?: Subscription;
+  private server?: RequestServer;
 
   constructor(
     private readonly freshness: FreshnessService,
@@ -29,22 +16,16 @@ export class FreshnessResponder implements OnApplicationBootstrap, BeforeApplica
   ) {}
 
   onApplicationBootstrap(): void {
-    this.subscription = this.nc.subscribe(this.names.freshness, { queue: QUEUE_GROUPS.executor, callback: (_err, msg) => void this.answer(msg) });
-  }
-
-  private async answer(msg: Msg): Promise<void> {
-    const decoded = decodeJson(msg.data);
-    const parsed = decoded.ok ? parseMessage(freshnessRequestSchema, decoded.value) : decoded;
-    if (!parsed.ok) return respondWithError(msg, new ServiceError('invalid_request', 'invalid freshness request', parsed.errors));
-    try {
-      respondWithJson(msg, await this.freshness.assess(parsed.value.metricIds));
-    } catch (err) {
-      this.logger.error({ err }, 'freshness request failed');
-      respondWithError(msg, new ServiceError('unavailable', 'freshness is unavailable right now; try again'));
-    }
+    this.server = serveRequests(this.nc, {
+      subject: this.names.freshness,
+      queue: QUEUE_GROUPS.executor,
+      schema: freshnessRequestSchema,
+      handle: (request) => this.freshness.assess(request.metricIds),
+      logger: this.logger,
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.subscription?.drain().catch(() => undefined);
+    await this.server?.stop();
   }
 }

@@ -1,9 +1,10 @@
+import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import type { KV } from '@nats-io/kv';
 import { CLOCK, type Clock, ExecutionStore, type LatestRecord, latestRecordSchema, LOGGER, type Logger } from '@assemblr/shared';
 import { EXECUTOR_STORE, LATEST_BUCKET } from '../executor.tokens';
 import { isWrongSequence } from '../leases/lease.service';
-import { type LatestChange, latestFromRecords, mergeLatest } from './latest-record.util';
+import { type LatestChange, latestFromOutcomes, mergeLatest, outcomeSignature, sameOutcomes } from './latest-record.util';
 
 interface Known {
   revision: number;
@@ -12,6 +13,8 @@ interface Known {
 
 const MAX_CACHED = 10_000;
 const MAX_ATTEMPTS = 5;
+/** How long an entry seen to agree with Postgres is trusted for the same outcomes before it is read again. */
+const RECHECK_MS = 30_000;
 
 /**
  * Writes the `metric_latest` read model after each Postgres commit, compare-and-set on the KV revision.
@@ -21,6 +24,7 @@ const MAX_ATTEMPTS = 5;
 @Injectable()
 export class LatestModelService {
   private readonly known = new Map<string, Known>();
+  private readonly checked = new Map<string, { signature: string; at: number }>();
 
   constructor(
     @Inject(LATEST_BUCKET) private readonly kv: KV,
@@ -50,27 +54,30 @@ export class LatestModelService {
     await this.rebuild(metricId);
   }
 
-  /** The read model of many metrics; a missing (or unreadable) entry is rebuilt from Postgres and written. */
-  async read(metricIds: readonly string[]): Promise<Map<string, LatestRecord>> {
-    const out = new Map<string, LatestRecord>();
-    const missing: string[] = [];
-    await Promise.all(
-      metricIds.map(async (id) => {
-        const known = await this.readEntry(id);
-        if (known) out.set(id, known.record);
-        else missing.push(id);
-      }),
-    );
-    if (missing.length) for (const [id, record] of await this.fromPostgres(missing)) out.set(id, record);
-    await Promise.all(missing.map((id) => this.writeIfAbsent(out.get(id)!)));
-    return out;
+  /**
+   * Repairs entries that disagree with `truth` (what Postgres said a moment ago, e.g. after an operator's
+   * hand edit, or an entry that was never written). A metric whose entry agreed with the same outcomes is
+   * not looked at again for RECHECK_MS, so bursts of readers cost no KV traffic.
+   */
+  async reconcile(truth: readonly LatestRecord[]): Promise<void> {
+    const now = performance.now();
+    const due = truth.filter((record) => {
+      const seen = this.checked.get(record.metricId);
+      if (seen && seen.signature === outcomeSignature(record) && now - seen.at < RECHECK_MS) return false;
+      // claimed before the await: concurrent readers of the same metric do not repair it twice
+      this.markChecked(record, now);
+      return true;
+    });
+    await Promise.all(due.map((record) => this.repair(record)));
   }
 
   /** Replaces the entry with what Postgres says (CAS against whatever is there). */
   async rebuild(metricId: string): Promise<LatestRecord> {
-    const record = (await this.fromPostgres([metricId])).get(metricId)!;
+    let record: LatestRecord | null = null;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      // Read the entry before Postgres: a run committing meanwhile writes after our read, so our CAS fails and we retry.
       const entry = await this.kv.get(metricId);
+      record = (await this.fromPostgres([metricId])).get(metricId)!;
       try {
         const payload = JSON.stringify(record);
         const revision = entry ? await this.kv.update(metricId, payload, entry.revision) : await this.kv.create(metricId, payload);
@@ -80,27 +87,29 @@ export class LatestModelService {
         if (!isWrongSequence(err)) throw err;
       }
     }
-    return record;
+    return record!;
+  }
+
+  private async repair(record: LatestRecord): Promise<void> {
+    try {
+      const entry = await this.readEntry(record.metricId);
+      if (entry && sameOutcomes(entry.record, record)) return;
+      this.logger.info({ metricId: record.metricId }, 'metric_latest disagreed with Postgres; rebuilding it');
+      this.markChecked(await this.rebuild(record.metricId), performance.now());
+    } catch (err) {
+      this.checked.delete(record.metricId); // look again next time
+      throw err;
+    }
   }
 
   private async fromPostgres(metricIds: string[]): Promise<Map<string, LatestRecord>> {
-    const now = this.clock.now();
-    const out = new Map<string, LatestRecord>();
-    await Promise.all(
-      metricIds.map(async (id) => {
-        const [completed, failed] = await Promise.all([this.store.getLatestExecution(id), this.store.getLatestFailure(id, null)]);
-        out.set(id, latestFromRecords(id, completed, failed, now));
-      }),
-    );
-    return out;
+    return latestFromOutcomes(metricIds, await this.store.getLatestOutcomes(metricIds), this.clock.now());
   }
 
-  private async writeIfAbsent(record: LatestRecord): Promise<void> {
-    try {
-      this.remember(record.metricId, { revision: await this.kv.create(record.metricId, JSON.stringify(record)), record });
-    } catch (err) {
-      if (!isWrongSequence(err)) throw err; // written meanwhile by a run: that one is newer
-    }
+  private markChecked(record: LatestRecord, at: number): void {
+    this.checked.delete(record.metricId);
+    if (this.checked.size >= MAX_CACHED) this.checked.delete(this.checked.keys().next().value!);
+    this.checked.set(record.metricId, { signature: outcomeSignature(record), at });
   }
 
   private async readEntry(metricId: string): Promise<Known | null> {

@@ -1,4 +1,4 @@
-import type { ExecutionRecord, LatestRecord } from '@assemblr/shared';
+import type { ExecutionRecord, LatestOutcomes, LatestRecord } from '@assemblr/shared';
 
 export interface LatestChange {
   completed?: ExecutionRecord;
@@ -36,4 +36,20 @@ export function mergeLatest(current: LatestRecord | null, metricId: string, chan
 /** The read model as Postgres has it: latest completed execution and the newest failure. */
 export function latestFromRecords(metricId: string, completed: ExecutionRecord | null, failed: ExecutionRecord | null, now: Date): LatestRecord {
   return { metricId, completed: completed ? completedOf(completed) : null, failure: failed ? failureOf(failed) : null, updatedAt: now.toISOString() };
+}
+
+/** The read model of each of `metricIds` from ExecutionStore.getLatestOutcomes (empty for a metric it did not mention). */
+export function latestFromOutcomes(metricIds: readonly string[], outcomes: Map<string, LatestOutcomes>, now: Date): Map<string, LatestRecord> {
+  return new Map(metricIds.map((id) => [id, latestFromRecords(id, outcomes.get(id)?.completed ?? null, outcomes.get(id)?.failure ?? null, now)]));
+}
+
+/** What identifies a record's outcomes (execution ids and their times), ignoring when it was written. */
+export function outcomeSignature(record: LatestRecord): string {
+  const time = (iso: string | undefined) => (iso === undefined ? '' : String(Date.parse(iso)));
+  return [record.completed?.executionId ?? '', time(record.completed?.completedAt), record.failure?.executionId ?? '', time(record.failure?.at)].join('|');
+}
+
+/** True when two records name the same completed execution and failure, at the same times. */
+export function sameOutcomes(a: LatestRecord, b: LatestRecord): boolean {
+  return outcomeSignature(a) === outcomeSignature(b);
 }

@@ -10,7 +10,7 @@ import {
   NATS_CONNECTION,
   NATS_NAMES,
   type NatsNames,
-  readReply,
+  requestJson,
   ServiceError,
 } from '@assemblr/shared';
 import type { GatewayConfig } from '../gateway.config';
@@ -36,13 +36,11 @@ export class ChatClient {
 
   /** The chat service's answer; its error codes pass through; no replica (or no answer in time) is `unavailable`. */
   private async call<T>(subject: string, body: unknown): Promise<T> {
-    let reply;
     try {
-      reply = await this.nc.request(subject, JSON.stringify(body), { timeout: this.config.CHAT_TIMEOUT_MS });
+      return await requestJson<T>(this.nc, subject, body, this.config.CHAT_TIMEOUT_MS, 'the chat service is not available right now; try again shortly');
     } catch (err) {
-      this.logger.warn({ err: String(err), subject }, 'chat request unanswered');
-      throw new ServiceError('unavailable', 'the chat service is not available right now; try again shortly');
+      if (err instanceof ServiceError && err.code === 'unavailable') this.logger.warn({ err: String(err.cause ?? err), subject }, 'chat request unanswered');
+      throw err;
     }
-    return readReply<T>(reply);
   }
 }

@@ -1,20 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
-import { type JetStreamClient, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import {
   CLOCK,
   type Clock,
-  ensureRunStream,
+  coldRunMsgId,
   LOGGER,
   type Logger,
   NATS_CONNECTION,
   NATS_NAMES,
   type NatsNames,
   type RunReason,
-  type RunRequest,
-  runRequestSchema,
+  RunRequestPublisher,
+  staleRunMsgId,
   type TriggeredBy,
 } from '@assemblr/shared';
 import type { GatewayConfig } from '../gateway.config';
@@ -31,15 +29,15 @@ const TRIGGER: Record<GatewayRunReason, TriggeredBy> = { stale_refresh: 'system'
  * A new failure changes the cold key, so the next blocked read tries again.
  */
 export function runDedupeKey(metricId: string, reason: 'stale_refresh' | 'cold_load', latest: LatestState): string {
-  const completed = latest.completed?.executionId ?? 'none';
-  if (reason === 'stale_refresh') return `${metricId}:stale:${completed}`;
-  return `${metricId}:cold:${completed}:${latest.failure?.executionId ?? 'none'}`;
+  const completed = latest.completed?.executionId ?? null;
+  if (reason === 'stale_refresh') return staleRunMsgId(metricId, completed);
+  return coldRunMsgId(metricId, completed, latest.failure?.executionId ?? null);
 }
 
 /** Publishes run requests on `metrics.run.<id>` (JetStream, with `Nats-Msg-Id`), at most once per key per window. */
 @Injectable()
 export class RunRequester implements OnModuleInit {
-  private js!: JetStreamClient;
+  private readonly publisher: RunRequestPublisher;
   private readonly recent = new Map<string, { at: number; published: Promise<boolean> }>();
   private lastPrune = performance.now();
 
@@ -49,13 +47,13 @@ export class RunRequester implements OnModuleInit {
     @Inject(CLOCK) private readonly clock: Clock,
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
-  ) {}
+  ) {
+    this.publisher = new RunRequestPublisher(nc, names, clock);
+  }
 
+  /** The run stream exists before the first read needs it (created if no executor has yet). */
   async onModuleInit(): Promise<void> {
-    this.js = jetstream(this.nc);
-    const jsm = await jetstreamManager(this.nc);
-    // create it if no executor has yet; never overwrite the executors' settings
-    await jsm.streams.info(this.names.runStream).catch(() => ensureRunStream(jsm, this.names));
+    await this.publisher.ensureStream();
   }
 
   /**
@@ -79,15 +77,8 @@ export class RunRequester implements OnModuleInit {
   }
 
   private async publish(metricId: string, reason: GatewayRunReason, dedupeKey?: string): Promise<boolean> {
-    const request: RunRequest = runRequestSchema.parse({
-      requestId: randomUUID(),
-      metricId,
-      triggeredBy: TRIGGER[reason],
-      reason,
-      requestedAt: this.clock.now().toISOString(),
-    });
     try {
-      await this.js.publish(this.names.runSubject(metricId), JSON.stringify(request), { msgID: dedupeKey ?? request.requestId });
+      await this.publisher.publish(metricId, { triggeredBy: TRIGGER[reason], reason, msgId: dedupeKey });
       return true;
     } catch (err) {
       this.logger.warn({ err, metricId, reason }, 'could not publish a run request');

@@ -128,6 +128,35 @@ describe('ExecutionStore (real PostgreSQL)', () => {
     expect(latest.get(c)).toEqual({ metricId: c, completed: null, failure: null });
   });
 
+  it('reads latest outcomes without results, the newest failure whatever its age, and honours hand edits', async () => {
+    const [a, b, c] = [await factories.metric(), await factories.metric(), await factories.metric()];
+    const run = async (metricId: string, outcome: 'ok' | 'fail') => {
+      const e = await store.createExecution(metricId, trigger);
+      await store.markRunning(e.id);
+      return outcome === 'ok' ? store.completeExecution(e.id, { value: 42 }) : store.failExecution(e.id, 'nope');
+    };
+    const aFail = await run(a, 'fail');
+    const aOk = await run(a, 'ok');
+    const bOk = await run(b, 'ok');
+    const bFail = await run(b, 'fail');
+    const latest = await store.getLatestOutcomes([a, b, c]);
+    // unlike getLatestForMetrics, a failure older than the completed result is still reported
+    expect(latest.get(a)).toMatchObject({ completed: { id: aOk.id, result: null }, failure: { id: aFail.id, error: 'nope' } });
+    expect(latest.get(b)).toMatchObject({ completed: { id: bOk.id, status: 'completed' }, failure: { id: bFail.id } });
+    expect(latest.get(b)?.completed?.completedAt).toBeInstanceOf(Date);
+    expect(latest.get(c)).toEqual({ metricId: c, completed: null, failure: null });
+
+    // an operator moves a result back in time: the read sees it, and the older one is no longer the latest
+    const older = await run(a, 'ok');
+    await db.dataSource.query(`UPDATE metric_executions SET completed_at = now() - interval '2 hours' WHERE id = $1`, [older.id]);
+    const edited = (await store.getLatestOutcomes([a])).get(a)!;
+    expect(edited.completed?.id).toBe(aOk.id);
+    await db.dataSource.query(`UPDATE metric_executions SET completed_at = now() - interval '3 hours' WHERE id = $1`, [aOk.id]);
+    const again = (await store.getLatestOutcomes([a])).get(a)!;
+    expect(again.completed?.id).toBe(older.id);
+    expect(Date.now() - again.completed!.completedAt!.getTime()).toBeGreaterThan(7_100_000);
+  });
+
   it('starts an execution directly as running, with the same guards', async () => {
     const metricId = await factories.metric();
     const id = '6f1c2a3b-4d5e-4f60-8a7b-9c0d1e2f3a4b';

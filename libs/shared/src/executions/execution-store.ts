@@ -42,9 +42,18 @@ export interface LatestExecutions {
   failure: ExecutionRecord | null;
 }
 
+/** Latest completed execution (its `result` is not read: always null) and the newest failure, whatever its age. */
+export interface LatestOutcomes {
+  metricId: string;
+  completed: ExecutionRecord | null;
+  /** The newest failed execution; unlike {@link LatestExecutions}, possibly older than `completed`. */
+  failure: ExecutionRecord | null;
+}
+
 const COLUMNS = `id, metric_id, status, triggered_by, reason, requested_at, started_at, completed_at, result, error,
   failure_kind, request_id, worker_id, attempt, duration_ms`;
 const NO_RESULT_COLUMNS = COLUMNS.replace('result, ', 'NULL::jsonb AS result, ');
+const COLUMN_NAMES = COLUMNS.split(',').map((c) => c.trim());
 
 type Row = Record<string, unknown>;
 
@@ -301,19 +310,36 @@ export class ExecutionStore {
 
   /** Latest completed (with result) and the newest failure newer than it, for many metrics in one query. */
   async getLatestForMetrics(metricIds: readonly string[]): Promise<Map<string, LatestExecutions>> {
+    return this.latestPerMetric(metricIds, { withResult: true, failureAfterCompleted: true });
+  }
+
+  /**
+   * Latest completed execution and the newest failure (whatever its age) for many metrics in one indexed
+   * query, without result payloads: what freshness and the `metric_latest` read model are made of.
+   */
+  async getLatestOutcomes(metricIds: readonly string[]): Promise<Map<string, LatestOutcomes>> {
+    return this.latestPerMetric(metricIds, { withResult: false, failureAfterCompleted: false });
+  }
+
+  /** One LATERAL pair over the partial "latest completed" / "latest failed" indexes per metric. */
+  private async latestPerMetric(
+    metricIds: readonly string[],
+    options: { withResult: boolean; failureAfterCompleted: boolean },
+  ): Promise<Map<string, LatestExecutions>> {
     const out = new Map<string, LatestExecutions>();
     if (metricIds.length === 0) return out;
-    const prefixed = (alias: string) =>
-      COLUMNS.split(',').map((c) => `${alias}.${c.trim()} AS ${alias}_${c.trim()}`).join(', ');
+    const columns = COLUMN_NAMES.filter((c) => options.withResult || c !== 'result');
+    const inner = columns.map((c) => `e.${c}`).join(', ');
+    const prefixed = (alias: string) => columns.map((c) => `${alias}.${c} AS ${alias}_${c}`).join(', ');
+    const afterCompleted = options.failureAfterCompleted ? 'AND (c.completed_at IS NULL OR e.completed_at > c.completed_at)' : '';
     const rows: Row[] = await this.db.query(
       `SELECT m.id AS metric_id_key, ${prefixed('c')}, ${prefixed('f')}
          FROM unnest($1::uuid[]) AS m(id)
          LEFT JOIN LATERAL (
-           SELECT * FROM metric_executions e WHERE e.metric_id = m.id AND e.status = 'completed' ORDER BY e.completed_at DESC LIMIT 1
+           SELECT ${inner} FROM metric_executions e WHERE e.metric_id = m.id AND e.status = 'completed' ORDER BY e.completed_at DESC LIMIT 1
          ) c ON true
          LEFT JOIN LATERAL (
-           SELECT * FROM metric_executions e WHERE e.metric_id = m.id AND e.status = 'failed'
-              AND (c.completed_at IS NULL OR e.completed_at > c.completed_at)
+           SELECT ${inner} FROM metric_executions e WHERE e.metric_id = m.id AND e.status = 'failed' ${afterCompleted}
             ORDER BY e.completed_at DESC LIMIT 1
          ) f ON true`,
       [metricIds],

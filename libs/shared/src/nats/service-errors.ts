@@ -14,8 +14,9 @@ export class ServiceError extends Error {
     readonly code: ServiceErrorCode,
     message: string,
     readonly errors: FieldError[] = [],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ServiceError';
   }
 }
