@@ -27,3 +27,10 @@ describe('loadGatewayConfig', () => {
     expect(loadGatewayConfig({ NODE_ENV: 'production', ASSEMBLR_API_TOKEN: 'x'.repeat(32) }).tokenGenerated).toBe(false);
   });
 });
+
+describe('loadGatewayConfig secrets', () => {
+  it('accepts any non-empty token and cron secret (length is advised, not enforced)', () => {
+    const config = loadGatewayConfig({ ASSEMBLR_API_TOKEN: 'short', CRON_SECRET: 'cron' });
+    expect(config).toMatchObject({ ASSEMBLR_API_TOKEN: 'short', CRON_SECRET: 'cron', tokenGenerated: false });
+  });
+});
