@@ -27,7 +27,15 @@ describe('gateway errors (e2e)', () => {
     expectProblem(await stack.api('POST', '/api/metrics', { name: 'x' }, { token: null }), 401);
   });
 
-  it('404 for unknown ids of every resource and unknown routes (with or without a token), never 500', async () => {
+  it('401 for unknown /api routes and wrong methods without a valid token (every /api/* route needs it)', async () => {
+    expectProblem(await stack.api('GET', '/api/no-such-thing', undefined, { token: null }), 401);
+    expectProblem(await stack.api('GET', '/api/no-such-thing', undefined, { token: 'x'.repeat(40) }), 401);
+    expectProblem(await stack.api('GET', '/api', undefined, { token: null }), 401);
+    expectProblem(await stack.api('GET', '/api/chat', undefined, { token: null }), 401);
+    expectProblem(await stack.api('GET', '/no-such-thing', undefined, { token: null }), 404);
+  });
+
+  it('404 for unknown ids of every resource and unknown routes (with a token), never 500', async () => {
     for (const path of [`/api/data-sources/${UNKNOWN}`, `/api/metrics/${UNKNOWN}`, `/api/metrics/${UNKNOWN}/result`, `/api/metrics/${UNKNOWN}/executions`, `/api/dashboards/${UNKNOWN}`, `/api/dashboards/${UNKNOWN}/data`, `/api/dashboards/${UNKNOWN}/events`]) {
       expectProblem(await stack.api('GET', path), 404);
     }
@@ -35,7 +43,6 @@ describe('gateway errors (e2e)', () => {
     expectProblem(await stack.api('PATCH', `/api/metrics/${UNKNOWN}`, { name: 'x' }), 404);
     expectProblem(await stack.api('DELETE', `/api/dashboards/${UNKNOWN}`), 404);
     expectProblem(await stack.api('GET', '/api/no-such-thing'), 404);
-    expectProblem(await stack.api('GET', '/api/no-such-thing', undefined, { token: null }), 404);
   });
 
   it('400 malformed_id naming the path parameter', async () => {
