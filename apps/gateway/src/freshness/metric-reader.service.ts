@@ -114,7 +114,7 @@ export class MetricReader {
     }
     const outcome = await waiting.outcome;
     const current = await this.entry(metricId);
-    return settledView(current.def, current.latest, this.clock.now(), outcome === null);
+    return settledView(current.def, current.latest, this.clock.now(), outcome === null, outcome);
   }
 
   private async entry(metricId: string): Promise<MetricEntry> {
@@ -166,6 +166,6 @@ export class MetricReader {
     }
     const outcome = await waiting.outcome;
     const current = this.readModel.peekMetric(def.id) ?? (await this.readModel.getMetrics([def.id])).get(def.id) ?? entry;
-    return settledView(current.def, current.latest, this.clock.now(), outcome === null);
+    return settledView(current.def, current.latest, this.clock.now(), outcome === null, outcome);
   }
 }

@@ -56,6 +56,14 @@ describe('views', () => {
     expect(settledView(def, { completed: null, failure: null }, clock.now(), true)).toMatchObject({ state: 'loading', refreshing: true, result: null });
   });
 
+  it('serves the run it waited for as fresh even when the policy says it is already past max staleness', () => {
+    const zero = { ...def, policy: { ...def.policy, ttlSeconds: 0, maxStalenessSeconds: 0 } };
+    const latest = { ...completedAgo(0.2), failure: null };
+    expect(settledView(zero, latest, clock.now(), false, { type: 'completed' })).toMatchObject({ state: 'fresh', executionId: 'e1', result: expect.anything() });
+    expect(settledView(zero, latest, clock.now(), false, { type: 'failed' }).state).toBe('loading');
+    expect(settledView(zero, latest, clock.now(), true, null)).toMatchObject({ state: 'loading', result: null });
+  });
+
   it('moves from fresh to stale to expired as the clock advances', () => {
     const local = new ManualClock('2026-11-27T10:00:00.000Z');
     const latest: LatestState = { completed: { executionId: 'e', completedAt: local.now(), result: 1 }, failure: null };

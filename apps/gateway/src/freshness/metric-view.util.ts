@@ -102,8 +102,11 @@ export function pendingView(def: MetricDefinition, latest: LatestState, state: '
  * The view after a run finished (or a wait ended), without requesting anything: a usable result is
  * served; otherwise `error` when the newest attempt failed, else `loading`.
  */
-export function settledView(def: MetricDefinition, latest: LatestState, now: Date, refreshing: boolean): MetricView {
+export function settledView(def: MetricDefinition, latest: LatestState, now: Date, refreshing: boolean, outcome?: { type: string } | null): MetricView {
   const freshness = assessFreshness(def.policy, latest.completed?.completedAt ?? null, now);
   if (freshness.state === 'fresh' || freshness.state === 'stale') return resultView(def, latest, freshness, refreshing);
+  // The awaited run just completed: it answers this read even when the policy's ttl (e.g. 0) has
+  // already passed by the time the view is built (API.md: "fresh after a blocking run").
+  if (outcome?.type === 'completed' && latest.completed) return resultView(def, latest, { state: 'fresh', ageSeconds: freshness.ageSeconds }, refreshing);
   return pendingView(def, latest, lastErrorOf(latest) && !refreshing ? 'error' : 'loading', refreshing);
 }

@@ -60,6 +60,11 @@ export class ChangeBus implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** Applies a change to this replica's caches only (the database told every replica itself). */
+  applyLocal(change: Change): void {
+    this.emit(change);
+  }
+
   private emit(change: Change): void {
     for (const listener of this.listeners) listener(change);
   }

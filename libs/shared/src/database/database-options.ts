@@ -6,10 +6,11 @@ import { MetricExecutionEntity } from './entities/metric-execution.entity';
 import { MetricEntity } from './entities/metric.entity';
 import { InitialSchema1764201600000 } from './migrations/1764201600000-initial-schema';
 import { ExecutionFailureKind1764288000000 } from './migrations/1764288000000-execution-failure-kind';
+import { ChangeNotifications1764374400000 } from './migrations/1764374400000-change-notifications';
 
 export const ENTITIES = [DataSourceEntity, MetricEntity, MetricExecutionEntity, DashboardEntity, DashboardMetricEntity];
 /** Every migration, in order. Add new ones here (never `synchronize`). */
-export const MIGRATIONS = [InitialSchema1764201600000, ExecutionFailureKind1764288000000];
+export const MIGRATIONS = [InitialSchema1764201600000, ExecutionFailureKind1764288000000, ChangeNotifications1764374400000];
 
 export interface DatabaseOptions {
   url: string;
