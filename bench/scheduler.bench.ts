@@ -25,6 +25,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PUBLISH_CONCURRENCY = Number(process.env.SCHEDULER_PUBLISH_CONCURRENCY ?? 256);
 const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/assemblr';
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+// The raw baseline uses the same client setting as the replica under test.
+const ASYNC_TRACES = ['true', '1'].includes(process.env.NATS_ASYNC_TRACES ?? 'false');
 
 function dbUrl(name: string): string {
   const url = new URL(BASE_URL);
@@ -67,7 +69,7 @@ interface RawRun {
 
 /** The ceiling: the same number of run-request-sized messages, msg ids set, the same acks in flight. */
 async function rawPublish(names: NatsNames): Promise<RawRun> {
-  const nc = await connectNats(NATS_URL, 'bench-raw');
+  const nc = await connectNats(NATS_URL, 'bench-raw', { asyncTraces: ASYNC_TRACES });
   const js = jetstream(nc);
   const body = JSON.stringify({ requestId: randomUUID(), metricId: randomUUID(), triggeredBy: 'system', reason: 'schedule', requestedAt: new Date().toISOString(), slot: new Date().toISOString() });
   let next = 0;
@@ -176,7 +178,7 @@ async function main(): Promise<void> {
     await runMigrations(url);
     const t = performance.now();
     await seed(url);
-    console.log(`seeded ${fmt(METRICS)} due metrics (one cron, one slot) in ${((performance.now() - t) / 1000).toFixed(1)} s; publish concurrency ${PUBLISH_CONCURRENCY}`);
+    console.log(`seeded ${fmt(METRICS)} due metrics (one cron, one slot) in ${((performance.now() - t) / 1000).toFixed(1)} s; publish concurrency ${PUBLISH_CONCURRENCY}; NATS async traces ${ASYNC_TRACES ? 'on' : 'off'}`);
     await ensureRunStream(await jetstreamManager(nc), names);
     // As in a deployment with executors: the lease bucket exists, so the sweep reads a lease per run it requests.
     await openLeaseBucket(nc, names, 30_000);

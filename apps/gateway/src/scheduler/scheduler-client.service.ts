@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { NATS_CONNECTION, NATS_NAMES, type NatsNames, readReply, ServiceError, type SweepReply, type SweepRequest } from '@assemblr/shared';
+import { NATS_CONNECTION, NATS_NAMES, type NatsNames, requestJson, type SweepReply, type SweepRequest } from '@assemblr/shared';
 import type { GatewayConfig } from '../gateway.config';
 import { GATEWAY_CONFIG } from '../gateway.tokens';
 
@@ -13,16 +13,10 @@ export class SchedulerClientService {
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
   ) {}
 
-  /** The sweep's counts; `unavailable` when no scheduler answers within SCHEDULER_SWEEP_TIMEOUT_MS. */
-  async sweep(request: SweepRequest): Promise<SweepReply> {
+  /** The sweep's counts; `unavailable` when no scheduler answers within SCHEDULER_SWEEP_TIMEOUT_MS (no responders or a timeout). */
+  sweep(request: SweepRequest): Promise<SweepReply> {
     const timeout = this.config.SCHEDULER_SWEEP_TIMEOUT_MS;
-    let reply;
-    try {
-      reply = await this.nc.request(this.names.schedulerSweep, JSON.stringify(request), { timeout });
-    } catch {
-      // No responders (no scheduler running) or a timeout: either way nobody swept for us.
-      throw new ServiceError('unavailable', `no scheduler answered within ${timeout} ms; scheduled metrics are swept when one runs`);
-    }
-    return readReply<SweepReply>(reply);
+    const unavailable = `no scheduler answered within ${timeout} ms; scheduled metrics are swept when one runs`;
+    return requestJson<SweepReply>(this.nc, this.names.schedulerSweep, request, timeout, unavailable);
   }
 }

@@ -13,7 +13,7 @@ export interface ScheduledRun {
 export type PublishOutcome = 'published' | 'duplicate';
 
 /** The JetStream message id of a scheduled run: one request per metric and slot, however many replicas ask. */
-export const scheduledRunMsgId = (run: ScheduledRun): string => `${run.metricId}:${run.slot.toISOString()}`;
+export const scheduledRunMsgId = (run: ScheduledRun, slotIso = run.slot.toISOString()): string => `${run.metricId}:${slotIso}`;
 
 /** Publishes scheduled run requests to the run stream (created at start if missing). */
 @Injectable()
@@ -51,8 +51,9 @@ export class RunRequestPublisher implements OnModuleInit {
   }
 
   private async publish(run: ScheduledRun, requestedAt: string): Promise<PublishOutcome> {
-    const request: RunRequest = { requestId: randomUUID(), metricId: run.metricId, triggeredBy: 'system', reason: 'schedule', requestedAt, slot: run.slot.toISOString() };
-    const ack = await this.js.publish(this.names.runSubject(run.metricId), JSON.stringify(request), { msgID: scheduledRunMsgId(run) });
+    const slot = run.slot.toISOString();
+    const request: RunRequest = { requestId: randomUUID(), metricId: run.metricId, triggeredBy: 'system', reason: 'schedule', requestedAt, slot };
+    const ack = await this.js.publish(this.names.runSubject(run.metricId), JSON.stringify(request), { msgID: scheduledRunMsgId(run, slot) });
     return ack.duplicate ? 'duplicate' : 'published';
   }
 }

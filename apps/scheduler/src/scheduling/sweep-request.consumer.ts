@@ -1,26 +1,25 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
-import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import {
-  decodeJson,
   LOGGER,
   type Logger,
   NATS_CONNECTION,
   NATS_NAMES,
   type NatsNames,
-  parseMessage,
   QUEUE_GROUPS,
-  respondWithError,
-  respondWithJson,
+  type RequestServer,
+  serveRequests,
   ServiceError,
+  type SweepReply,
+  type SweepRequest,
   sweepRequestSchema,
-  type Validated,
 } from '@assemblr/shared';
 import { SchedulingService } from './scheduling.service';
 
 /** Answers `scheduler.sweep` (the gateway's cron endpoint) in the scheduler queue group: one replica sweeps per request. */
 @Injectable()
 export class SweepRequestConsumer implements OnApplicationBootstrap, OnModuleDestroy {
-  private subscription: Subscription | undefined;
+  private server: RequestServer | undefined;
 
   constructor(
     private readonly scheduling: SchedulingService,
@@ -30,12 +29,13 @@ export class SweepRequestConsumer implements OnApplicationBootstrap, OnModuleDes
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.subscription = this.nc.subscribe(this.names.schedulerSweep, {
+    this.server = serveRequests(this.nc, {
+      subject: this.names.schedulerSweep,
       queue: QUEUE_GROUPS.scheduler,
-      callback: (err, msg) => {
-        if (err) this.logger.warn({ err }, 'sweep subscription error');
-        else void this.handle(msg);
-      },
+      schema: sweepRequestSchema,
+      emptyBody: {}, // an empty body is a sweep without a limit
+      handle: (request) => this.sweep(request),
+      logger: this.logger,
     });
     // The server knows the subscription once the app has started: a request right after start finds it.
     await this.nc.flush();
@@ -43,28 +43,17 @@ export class SweepRequestConsumer implements OnApplicationBootstrap, OnModuleDes
 
   async onModuleDestroy(): Promise<void> {
     // Stop taking requests; sweeps already running still answer before the connection drains.
-    this.subscription?.unsubscribe();
+    await this.server?.stop();
     await this.scheduling.idle();
   }
 
-  private async handle(msg: Msg): Promise<void> {
-    const request = readSweepRequest(msg.data);
-    if (!request.ok) {
-      respondWithError(msg, new ServiceError('invalid_request', request.errors.map((e) => `${e.path}: ${e.message}`).join('; '), request.errors));
-      return;
-    }
+  private async sweep(request: SweepRequest): Promise<SweepReply> {
     try {
-      respondWithJson(msg, await this.scheduling.sweep(request.value));
+      return await this.scheduling.sweep(request);
     } catch (err) {
+      // The batch rolled back: nothing was lost, so the caller may simply retry (503, not 500).
       this.logger.error({ err }, 'requested sweep failed');
-      respondWithError(msg, new ServiceError('unavailable', 'the sweep failed; the due metrics stay due and the next sweep retries them'));
+      throw new ServiceError('unavailable', 'the sweep failed; the due metrics stay due and the next sweep retries them');
     }
   }
-}
-
-/** An empty body is a sweep without a limit. */
-function readSweepRequest(data: Uint8Array): Validated<{ limit?: number }> {
-  if (data.length === 0) return { ok: true, value: {} };
-  const decoded = decodeJson(data);
-  return decoded.ok ? parseMessage(sweepRequestSchema, decoded.value) : decoded;
 }

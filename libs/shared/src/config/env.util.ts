@@ -35,6 +35,13 @@ export const envInt = (fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER)
     .max(max, `must be ≤ ${max}`)
     .default(fallback);
 
+/** A true/false flag read from the environment (`true`/`false`/`1`/`0`). */
+export const envFlag = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .transform((v) => v === 'true' || v === '1')
+    .default(fallback);
+
 /** Variables every service reads (API.md "Running it"). */
 export const commonEnvShape = {
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -44,6 +51,8 @@ export const commonEnvShape = {
   /** Prefix for every NATS subject, stream and bucket (isolation of tests and side-by-side stacks). */
   ASSEMBLR_NATS_PREFIX: z.string().regex(/^[A-Za-z0-9_-]*$/, 'may only contain letters, digits, "_" and "-"').default(''),
   DATABASE_POOL_SIZE: envInt(10, 1, 500),
+  /** nats.js async traces: a stack captured per request / JetStream publish, for timeout errors' context (costs CPU). */
+  NATS_ASYNC_TRACES: envFlag(false),
 };
 
 export const commonEnvSchema = z.object(commonEnvShape);

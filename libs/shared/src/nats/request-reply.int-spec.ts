@@ -23,8 +23,8 @@ describe('serveRequests / requestJson (real NATS)', () => {
         },
       }),
     );
-  const serve = (handle: (request: z.infer<typeof schema>) => unknown, queue?: string) => {
-    const server = serveRequests(nats.nc, { subject, queue, schema, handle, logger: logger() });
+  const serve = (handle: (request: z.infer<typeof schema>) => unknown, queue?: string, emptyBody?: unknown) => {
+    const server = serveRequests(nats.nc, { subject, queue, schema, handle, logger: logger(), emptyBody });
     servers.push(server);
     return server;
   };
@@ -77,6 +77,16 @@ describe('serveRequests / requestJson (real NATS)', () => {
     }
     nats.nc.publish(subject, '{"n":1}'); // no reply subject: answered into the void, no crash
     expect(await call({ n: 7 })).toBe(7);
+  });
+
+  it('treats an empty payload as emptyBody when given (still validated), a non-empty one as JSON', async () => {
+    const first = serve((request) => request.n, undefined, { n: 3 });
+    expect(await readReply(await nats.nc.request(subject, '', { timeout: 2000 }))).toBe(3);
+    expect(await call({ n: 4 })).toBe(4);
+    expect(await rejection(nats.nc.request(subject, ' ', { timeout: 2000 }).then(readReply))).toMatchObject({ code: 'invalid_request' });
+    await first.stop();
+    serve((request) => request.n, undefined, { n: -1 });
+    expect(await rejection(nats.nc.request(subject, '', { timeout: 2000 }).then(readReply))).toMatchObject({ code: 'invalid_request' });
   });
 
   it('passes a thrown ServiceError with its code; an unknown error is internal, logged once, message not leaked', async () => {

@@ -12,6 +12,8 @@ export interface ServeRequestsOptions<S extends z.ZodType> {
   queue?: string;
   /** Validates the decoded JSON body; a failure is answered `invalid_request` with field errors. */
   schema: S;
+  /** What an empty payload stands for (e.g. `{}`); without it an empty payload is invalid JSON. */
+  emptyBody?: unknown;
   /** Answers a valid request; its result is sent as JSON. Throw a {@link ServiceError} to answer with its code. */
   handle: (request: z.infer<S>) => unknown;
   /** Unknown errors are logged here (once each, with the subject); their messages never reach the requester. */
@@ -51,7 +53,7 @@ export function serveRequests<S extends z.ZodType>(nc: NatsConnection, options: 
 async function answer<S extends z.ZodType>(msg: Msg, options: ServeRequestsOptions<S>): Promise<void> {
   let reply: string | ServiceError;
   try {
-    const decoded = decodeJson(msg.data);
+    const decoded = msg.data.length === 0 && options.emptyBody !== undefined ? { ok: true as const, value: options.emptyBody } : decodeJson(msg.data);
     const parsed = decoded.ok ? parseMessage(options.schema, decoded.value) : decoded;
     reply = parsed.ok ? JSON.stringify((await options.handle(parsed.value as z.infer<S>)) ?? null) : invalidRequest(parsed.errors);
   } catch (err) {

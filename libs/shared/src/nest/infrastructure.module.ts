@@ -68,7 +68,7 @@ export class InfrastructureModule {
       );
     }
     if (useNats) {
-      providers.push({ provide: NATS_CONNECTION, useFactory: () => connectNats(config.NATS_URL, `assemblr-${service}`) });
+      providers.push({ provide: NATS_CONNECTION, useFactory: () => connectNats(config.NATS_URL, `assemblr-${service}`, { asyncTraces: config.NATS_ASYNC_TRACES }) });
     }
     providers.push({
       provide: InfrastructureShutdown,
