@@ -57,8 +57,11 @@ describe('scheduled runs end to end (gateway + executor + scheduler)', () => {
         expect(a.body).toMatchObject({ consecutiveFailures: 0, nextRunAt: expect.stringMatching(nextYear) });
         expect(b.body).toMatchObject({ consecutiveFailures: 1, nextRunAt: expect.stringMatching(nextYear) });
       });
-      const history = await stack.api('GET', `/api/metrics/${ok.body.id}/executions`);
-      expect(history.body).toEqual([expect.objectContaining({ status: 'completed', triggeredBy: 'system', reason: 'schedule' })]);
+      // the failing metric's verdict can land before the ok metric's run has completed
+      await expectEventually(async () => {
+        const history = await stack.api('GET', `/api/metrics/${ok.body.id}/executions`);
+        expect(history.body).toEqual([expect.objectContaining({ status: 'completed', triggeredBy: 'system', reason: 'schedule' })]);
+      });
       const view = await stack.api('GET', `/api/metrics/${ok.body.id}/result`);
       expect(view.body).toMatchObject({ state: 'fresh', result: { value: 5 } });
 
