@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type ExecutionRecord, ExecutionStore, type FailureKind, isExecutionStoreError, LOGGER, type Logger, type RunRequest } from '@assemblr/shared';
+import { type ExecutionRecord, ExecutionStore, type ExecutionTrigger, type FailureKind, isExecutionStoreError, LOGGER, type Logger, type RunRequest } from '@assemblr/shared';
 import { BatchedExecutions } from '../database/batched-executions.service';
 import type { ExecutorConfig } from '../executor.config';
 import { EXECUTOR_CONFIG, EXECUTOR_STORE, WORKER_ID } from '../executor.tokens';
@@ -30,32 +30,36 @@ export class MetricRunService {
     if (metric.running) await this.abandon(metric.running.id, abandonedMessage(metric.running.workerId, this.workerId));
     // the id the lease already names: requests that find the lease held coalesce onto this row
     const id = keeper.lease.current.executionId;
-    let running: ExecutionRecord;
-    try {
-      running = await this.executions.start(metric.id, {
-        id,
-        triggeredBy: request.triggeredBy,
-        reason: request.reason,
-        requestedAt: new Date(request.requestedAt),
-        requestId: request.requestId,
-        workerId: this.workerId,
-        attempt,
-      });
-    } catch (err) {
-      // Another execution runs although we hold the lease: ours lost the metric while stalled.
-      if (!isExecutionStoreError(err, 'already_running')) throw err;
-      return { verdict: 'none', kind: 'lease_lost' };
-    }
+    const starting = this.executions.start(metric.id, { id, ...triggerOf(request), workerId: this.workerId, attempt });
+    // The integration runs while the start commits (the lease already makes this the metric's one run):
+    // a cold read does not wait for that round trip. Its outcome is written only after the start.
+    const executing = this.execute(metric, integration, keeper);
+    executing.catch(() => undefined); // awaited below, unless the start fails
+    const running = await this.started(starting, keeper);
+    if (!running) return { verdict: 'none', kind: 'lease_lost' };
     if (keeper.signal.aborted) return this.fail(running, keeper.signal.reason);
     this.outcomes.started(running);
     try {
-      const result = await this.execute(metric, integration, keeper);
+      const result = await executing;
       if (!(await keeper.confirm())) return this.fail(running, keeper.signal.reason);
       const completed = await this.executions.complete(id, result);
       this.outcomes.finished(completed);
       return { verdict: 'completed' };
     } catch (err) {
       return this.fail(running, err);
+    }
+  }
+
+  /** The started execution; null (the integration stopped) when another execution of the metric runs. */
+  private async started(starting: Promise<ExecutionRecord>, keeper: LeaseKeeper): Promise<ExecutionRecord | null> {
+    try {
+      return await starting;
+    } catch (err) {
+      // no row exists, so this reason is never recorded: it only stops the integration
+      keeper.controller.abort(new RunAbort('lease_lost', 'the execution could not be started'));
+      // Another execution runs although we hold the lease: ours lost the metric while stalled.
+      if (isExecutionStoreError(err, 'already_running')) return null;
+      throw err;
     }
   }
 
@@ -97,6 +101,10 @@ export class MetricRunService {
     }
     return kind === 'error' || kind === 'timeout' ? { verdict: 'failed' } : { verdict: 'none', kind };
   }
+}
+
+function triggerOf(request: RunRequest): Pick<ExecutionTrigger, 'triggeredBy' | 'reason' | 'requestedAt' | 'requestId'> {
+  return { triggeredBy: request.triggeredBy, reason: request.reason, requestedAt: new Date(request.requestedAt), requestId: request.requestId };
 }
 
 /** The one wording of an abandoned execution, whoever notices it (the reaper or the next lease holder). */

@@ -6,6 +6,7 @@ import {
   type Logger,
   type MetricEvent,
   type MetricEventType,
+  METRIC_EVENT_RESULT_MAX_BYTES,
   NATS_CONNECTION,
   NATS_NAMES,
   type NatsNames,
@@ -25,6 +26,18 @@ export function toMetricEvent(type: MetricEventType, e: ExecutionRecord): Metric
     completedAt: e.completedAt?.toISOString() ?? null,
     error: e.error,
   };
+}
+
+/**
+ * The event as JSON; a `completed` one carries its result when that is small enough, so that gateways
+ * need not load the execution back from Postgres (the result is serialised once, spliced in).
+ */
+export function encodeMetricEvent(type: MetricEventType, e: ExecutionRecord): string {
+  const json = JSON.stringify(toMetricEvent(type, e));
+  if (type !== 'completed') return json;
+  const result = JSON.stringify(e.result ?? null);
+  if (Buffer.byteLength(result) > METRIC_EVENT_RESULT_MAX_BYTES) return json;
+  return `${json.slice(0, -1)},"result":${result}}`;
 }
 
 /**
@@ -72,7 +85,7 @@ export class OutcomePublisher {
 
   private publish(type: MetricEventType, e: ExecutionRecord): void {
     try {
-      this.nc.publish(this.names.eventsSubject(e.metricId), JSON.stringify(toMetricEvent(type, e)));
+      this.nc.publish(this.names.eventsSubject(e.metricId), encodeMetricEvent(type, e));
     } catch (err) {
       this.logger.warn({ metricId: e.metricId, type, err: (err as Error).message }, 'event publish failed');
     }

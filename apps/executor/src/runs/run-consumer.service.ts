@@ -8,7 +8,9 @@ import { OutcomePublisher } from './outcome-publisher.service';
 import { RunHandler } from './run-handler.service';
 
 const ns = (ms: number) => ms * 1_000_000;
-const PULL_EXPIRES_MS = 5_000;
+// A fetch asks for the slots free when it starts; slots freed meanwhile are asked for by the next
+// fetch, so a short expiry bounds how long queued requests can wait beside idle slots.
+const PULL_EXPIRES_MS = 1_000;
 
 /**
  * Pulls run requests from the one durable consumer every replica shares, never holding more messages

@@ -1,5 +1,6 @@
 import type { LatestState } from './read-model.types';
-import { sameLatest, withCompleted, withFailure } from './latest-state.util';
+import type { MetricEvent } from '@assemblr/shared';
+import { completedFromEvent, sameLatest, withCompleted, withFailure } from './latest-state.util';
 
 const at = (s: number) => new Date(Date.UTC(2026, 10, 27, 10, 0, s));
 const base: LatestState = { completed: { executionId: 'e1', completedAt: at(10), result: 1 }, failure: null };
@@ -26,5 +27,23 @@ describe('latest state transitions', () => {
   it('compares by execution ids and times', () => {
     expect(sameLatest(base, { completed: { ...base.completed!, result: 'other object' }, failure: null })).toBe(true);
     expect(sameLatest(base, { completed: { ...base.completed!, completedAt: at(11) }, failure: null })).toBe(false);
+  });
+
+  it('takes a completed result from an event that carries one (null included), else asks for a load', () => {
+    const event: MetricEvent = {
+      type: 'completed',
+      metricId: '00000000-0000-4000-8000-000000000001',
+      executionId: '00000000-0000-4000-8000-000000000002',
+      triggeredBy: 'system',
+      reason: 'cold_load',
+      requestedAt: at(1).toISOString(),
+      startedAt: at(2).toISOString(),
+      completedAt: at(3).toISOString(),
+      error: null,
+    };
+    expect(completedFromEvent({ ...event, result: { value: 7 } })).toEqual({ executionId: event.executionId, completedAt: at(3), result: { value: 7 } });
+    expect(completedFromEvent({ ...event, result: null })).toEqual({ executionId: event.executionId, completedAt: at(3), result: null });
+    expect(completedFromEvent(event)).toBeNull();
+    expect(completedFromEvent({ ...event, type: 'failed', result: 1 })).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import type { ExecutionRecord, LatestExecutions } from '@assemblr/shared';
+import type { ExecutionRecord, LatestExecutions, MetricEvent } from '@assemblr/shared';
 import type { CompletedResult, FailureInfo, LatestState } from './read-model.types';
 
 export const EMPTY_LATEST: LatestState = Object.freeze({ completed: null, failure: null });
@@ -6,6 +6,12 @@ export const EMPTY_LATEST: LatestState = Object.freeze({ completed: null, failur
 export function completedFromRecord(record: ExecutionRecord): CompletedResult | null {
   if (record.status !== 'completed' || !record.completedAt) return null;
   return { executionId: record.id, completedAt: record.completedAt, result: record.result ?? null };
+}
+
+/** A completed event's execution, when the event carries its result (else it must be loaded). */
+export function completedFromEvent(event: MetricEvent): CompletedResult | null {
+  if (event.type !== 'completed' || event.result === undefined || !event.completedAt) return null;
+  return { executionId: event.executionId, completedAt: new Date(event.completedAt), result: event.result };
 }
 
 export function failureFromRecord(record: ExecutionRecord): FailureInfo | null {

@@ -12,14 +12,14 @@ import {
   parseMessage,
 } from '@assemblr/shared';
 import type { NatsConnection, Subscription } from '@nats-io/transport-node';
-import { completedFromRecord } from './latest-state.util';
+import { completedFromEvent, completedFromRecord } from './latest-state.util';
 import { MetricOutcomes } from './metric-outcomes.service';
 import { ReadModelService } from './read-model.service';
 import type { CompletedResult } from './read-model.types';
 
 /**
- * The one subscription to `metrics.events.>`: a completed run's execution is loaded once and swapped
- * into the read model; a failure is recorded as the newest error; then blocked readers and SSE streams
+ * The one subscription to `metrics.events.>`: a completed run's result (carried by the event, else
+ * loaded once from PostgreSQL) is swapped into the read model; a failure is recorded as the newest error; then blocked readers and SSE streams
  * are told (MetricOutcomes).
  */
 @Injectable()
@@ -63,7 +63,7 @@ export class MetricEventsListener implements OnModuleInit, OnApplicationShutdown
     if (!this.readModel.inspectMetric(event.metricId)) {
       // not cached here: whoever waits for it reads it from PostgreSQL
     } else if (event.type === 'completed') {
-      const completed = await this.loadCompleted(event.executionId);
+      const completed = completedFromEvent(event) ?? (await this.loadCompleted(event.executionId));
       if (completed) this.readModel.applyCompleted(event.metricId, completed);
     } else {
       const at = new Date(event.completedAt ?? Date.now());

@@ -36,8 +36,17 @@ export const metricEventSchema = z.object({
   startedAt: isoTime.nullable(),
   completedAt: isoTime.nullable(),
   error: z.string().nullable(),
+  /**
+   * A `completed` event's result when its JSON is at most METRIC_EVENT_RESULT_MAX_BYTES: readers may use
+   * it instead of loading the execution from Postgres. Absent (larger result, other event types, older
+   * executors) → load it.
+   */
+  result: z.unknown().optional(),
 });
 export type MetricEvent = z.infer<typeof metricEventSchema>;
+
+/** Largest result (JSON bytes) a `completed` event carries inline. */
+export const METRIC_EVENT_RESULT_MAX_BYTES = 32 * 1024;
 
 /** Value of the `metric_latest` KV read model, keyed by metric id; rebuildable from Postgres. */
 export const latestRecordSchema = z.object({
