@@ -104,6 +104,7 @@ describe('cron endpoint without a scheduler', () => {
 
       // a scheduler that never answers (a stuck replica) is a timeout, also 503
       const sub = stack.nc.subscribe(stack.names.schedulerSweep, { queue: 'scheduler', callback: () => undefined });
+      await stack.nc.flush(); // the server knows the subscription before the gateway asks
       const started = Date.now();
       const stuck = await stack.api('GET', '/api/scheduler/run');
       expect(stuck.status).toBe(503);
