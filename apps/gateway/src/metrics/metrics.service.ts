@@ -7,6 +7,8 @@ import {
   type ExecutionRecord,
   ExecutionStore,
   type FieldError,
+  LOGGER,
+  type Logger,
   type MetricEntity,
   parseExecutionPolicy,
   scheduleNextRunAt,
@@ -16,6 +18,7 @@ import { assertNoFieldErrors } from '../common/input-validation.util';
 import { isForeignKeyViolation } from '../common/pg.util';
 import { ProblemException } from '../common/problem.exception';
 import { DataSourcesRepository } from '../data-sources/data-sources.repository';
+import { MetricReader } from '../freshness/metric-reader.service';
 import { ChangeBus } from '../read-model/change-bus.service';
 import type { CreateMetricDto } from './dto/create-metric.dto';
 import type { UpdateMetricDto } from './dto/update-metric.dto';
@@ -27,6 +30,12 @@ export function scheduleChanged(before: ExecutionPolicy, after: ExecutionPolicy)
   return before.mode !== after.mode || before.schedule?.cron !== after.schedule?.cron || before.schedule?.timezone !== after.schedule?.timezone;
 }
 
+/** Did the change alter what the metric computes (its query or its data source)? */
+export function queryChanged(before: Pick<MetricEntity, 'definition' | 'dataSourceId'>, changes: Partial<MetricWrite>): boolean {
+  if (changes.dataSourceId !== undefined && changes.dataSourceId !== before.dataSourceId) return true;
+  return changes.definition !== undefined && JSON.stringify(changes.definition) !== JSON.stringify(before.definition);
+}
+
 @Injectable()
 export class MetricsService {
   constructor(
@@ -34,7 +43,9 @@ export class MetricsService {
     private readonly dataSources: DataSourcesRepository,
     private readonly executions: ExecutionStore,
     private readonly changes: ChangeBus,
+    private readonly reader: MetricReader,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async create(input: CreateMetricDto): Promise<MetricEntity> {
@@ -106,7 +117,13 @@ export class MetricsService {
     const updated = await this.repository.update(id, changes);
     if (!updated) throw ProblemException.notFound('metric', id);
     this.changes.announce('metric', id);
+    if (queryChanged(current, changes)) this.recompute(id);
     return updated;
+  }
+
+  /** The stored result answers the old query: ask for a run of the new one at once (served until it lands). */
+  private recompute(id: string): void {
+    this.reader.refresh(id, false).catch((err: unknown) => this.logger.warn({ metricId: id, err: (err as Error).message }, 'could not request a run after a definition change'));
   }
 
   async delete(id: string): Promise<void> {
