@@ -4,6 +4,7 @@ import { Kvm } from '@nats-io/kv';
 import pino from 'pino';
 import {
   DEFAULT_EXECUTION_POLICY,
+  ensureRunStream,
   type ExecutionPolicy,
   ManualClock,
   readReply,
@@ -114,6 +115,24 @@ describe('scheduler sweeps (Postgres + JetStream)', () => {
     const again = await Promise.all(replicas.map((r) => r.sweep()));
     expect(again.map((r) => r.checked)).toEqual([0, 0, 0]);
     expect((await jsm.streams.info(nats.names.runStream)).state.messages).toBe(1000);
+  });
+
+  it('rolls a batch back when its publishes fail, and counts a request the stream already held as already_requested', async () => {
+    const ids = await insertMetrics(3, scheduled('*/5 * * * *'), '2026-11-27T09:59:00Z');
+    const scheduler = await startScheduler({ SCHEDULER_PUBLISH_CONCURRENCY: '2' });
+    clock.set('2026-11-27T10:02:00Z');
+    await jsm.streams.delete(nats.names.runStream);
+
+    await expect(scheduler.sweep()).rejects.toMatchObject({ name: 'PubAckError', code: 503 });
+    for (const id of ids) expect(await nextRunAt(id)).toBe('2026-11-27T09:59:00.000Z'); // still due
+
+    // one slot request landed before (e.g. by a replica whose commit failed): the retry does not double it
+    await ensureRunStream(jsm, nats.names);
+    const landed = await scheduler.sweep();
+    expect(landed.triggered).toBe(3);
+    await db.dataSource.query(`UPDATE metrics SET next_run_at = '2026-11-27T09:59:00Z' WHERE id = $1`, [ids[0]]);
+    await expect(scheduler.sweep()).resolves.toMatchObject({ checked: 1, triggered: 0, skipped: 1, triggeredMetricIds: [] });
+    expect([...(await requestsPerMetric()).values()]).toEqual([1, 1, 1]);
   });
 
   it('publishes a valid schedule request whose message id names the slot, not the jittered time', async () => {
