@@ -26,12 +26,14 @@ export class ChatRequestHandler implements OnApplicationBootstrap, BeforeApplica
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     const common = { queue: QUEUE_GROUPS.chat, logger: this.logger };
     this.servers = [
       serveRequests(this.nc, { ...common, subject: this.names.chatAsk, schema: chatAskSchema, handle: (request) => this.chat.ask(request) }),
       serveRequests(this.nc, { ...common, subject: this.names.chatSpec, schema: chatSpecSchema, handle: (request) => this.chat.spec(request) }),
     ];
+    // once started, the server knows these subscriptions: a request right after start finds a responder
+    await this.nc.flush();
   }
 
   /** Stops taking requests, then lets the ones being answered finish before the connection closes. */

@@ -15,7 +15,7 @@ export class FreshnessResponder implements OnApplicationBootstrap, BeforeApplica
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  onApplicationBootstrap(): void {
+  async onApplicationBootstrap(): Promise<void> {
     this.server = serveRequests(this.nc, {
       subject: this.names.freshness,
       queue: QUEUE_GROUPS.executor,
@@ -23,6 +23,8 @@ export class FreshnessResponder implements OnApplicationBootstrap, BeforeApplica
       handle: (request) => this.freshness.assess(request.metricIds),
       logger: this.logger,
     });
+    // once started, the server knows the subscription: a request right after start finds a responder
+    await this.nc.flush();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
