@@ -1,5 +1,16 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { AckPolicy, type Consumer, type ConsumerMessages, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  type Consumer,
+  type ConsumerMessages,
+  DeliverPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  jetstream,
+  type JetStreamManager,
+  jetstreamManager,
+  type JsMsg,
+} from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { ensureRunStream, LOGGER, type Logger, NATS_CONNECTION, NATS_NAMES, type NatsNames } from '@assemblr/shared';
 import type { ExecutorConfig } from '../executor.config';
@@ -47,11 +58,9 @@ export class RunConsumer implements OnApplicationBootstrap, BeforeApplicationShu
       max_deliver: this.config.EXECUTOR_MAX_DELIVER,
       max_ack_pending: Math.max(1000, this.config.EXECUTOR_CONCURRENCY * 64),
     };
-    try {
-      await jsm.consumers.info(this.names.runStream, this.names.runConsumer);
+    if (await this.consumerExists(jsm)) {
       await jsm.consumers.update(this.names.runStream, this.names.runConsumer, settings);
-    } catch (err) {
-      if (!/not found/i.test(String(err))) throw err;
+    } else {
       try {
         await jsm.consumers.add(this.names.runStream, {
           durable_name: this.names.runConsumer,
@@ -60,12 +69,22 @@ export class RunConsumer implements OnApplicationBootstrap, BeforeApplicationShu
           ...settings,
         });
       } catch (addErr) {
-        // another replica created it first: make our settings win
-        if (!/already (exists|in use)/i.test(String(addErr))) throw addErr;
+        // another replica may have created it first: then make our settings win
+        if (!(await this.consumerExists(jsm))) throw addErr;
         await jsm.consumers.update(this.names.runStream, this.names.runConsumer, settings);
       }
     }
     return jetstream(this.nc).consumers.get(this.names.runStream, this.names.runConsumer);
+  }
+
+  private async consumerExists(jsm: JetStreamManager): Promise<boolean> {
+    try {
+      await jsm.consumers.info(this.names.runStream, this.names.runConsumer);
+      return true;
+    } catch (err) {
+      if (err instanceof JetStreamApiError && err.code === JetStreamApiCodes.ConsumerNotFound) return false;
+      throw err;
+    }
   }
 
   private async pull(consumer: Consumer): Promise<void> {

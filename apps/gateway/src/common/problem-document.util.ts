@@ -51,7 +51,6 @@ export function sendProblem(reply: FastifyReply, problem: Problem): void {
 function fromFastify(code: string, error: Error): Problem {
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return buildProblem('payload_too_large', 'the request body exceeds the size limit');
   if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return buildProblem('unsupported_media_type', 'send JSON (content-type: application/json)');
-  if (code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return buildProblem('validation_failed', 'the JSON body is empty', [{ path: '(body)', message: 'must not be empty' }]);
   if (code.startsWith('FST_ERR_CTP') || error instanceof SyntaxError) {
     return buildProblem('validation_failed', 'the body is not valid JSON', [{ path: '(body)', message: 'is not valid JSON' }]);
   }

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
-import { natsNames, type NatsNames } from '../nats/nats-names';
 
 /** Thrown when the environment is unusable; lists every bad key at once. */
 export class ConfigError extends Error {
@@ -84,6 +83,3 @@ export function loadConfig<S extends z.ZodObject>(service: string, schema: S, en
   return Object.freeze(parsed.data) as Readonly<z.infer<S>>;
 }
 
-export function namesFromConfig(config: Pick<CommonConfig, 'ASSEMBLR_NATS_PREFIX'>): NatsNames {
-  return natsNames(config.ASSEMBLR_NATS_PREFIX);
-}

@@ -65,9 +65,19 @@ export async function ensureRunStream(
     try {
       await jsm.streams.add(config);
     } catch (addErr) {
-      // another replica created it between our info and add
-      if (!/already in use|exists/i.test(String(addErr))) throw addErr;
+      // another replica may have created it between our info and add: then it exists now
+      if (!(await streamExists(jsm, names.runStream))) throw addErr;
     }
+  }
+}
+
+async function streamExists(jsm: JetStreamManager, name: string): Promise<boolean> {
+  try {
+    await jsm.streams.info(name);
+    return true;
+  } catch (err) {
+    if (isNotFound(err)) return false;
+    throw err;
   }
 }
 

@@ -29,9 +29,6 @@ export function respondWithError(msg: Msg, error: ServiceError): void {
   msg.respond(JSON.stringify({ message: error.message, errors: error.errors }), { headers: h });
 }
 
-export function respondWithJson(msg: Msg, body: unknown): void {
-  msg.respond(JSON.stringify(body));
-}
 
 /** Reads a reply: the decoded JSON body, or a {@link ServiceError} thrown from its error headers. */
 export function readReply<T>(reply: Msg): T {
